@@ -1,0 +1,106 @@
+"""The one place that decides who may see or change what.
+
+Roles are Django groups: `editor` (submits articles, edits claims, adds evidence, drafts
+verdicts) and `reviewer` (publishes or rejects verdicts someone else wrote). Superusers
+are admins. Everyone sees only the articles of the teams they belong to; admins see all.
+Every view and API queryset goes through these functions.
+"""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
+
+from claims.models import Article, AuditRecord, Claim, Team, Verdict
+from factcheck.errors import NotAllowed
+
+EDITOR = "editor"
+REVIEWER = "reviewer"
+ROLES = (EDITOR, REVIEWER)
+
+AnyUser = User | AnonymousUser
+
+
+def is_admin(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and getattr(user, "is_superuser", False))
+
+
+def has_role(user: AnyUser, role: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    return user.groups.filter(name=role).exists()
+
+
+def roles_of(user: AnyUser) -> list[str]:
+    if is_admin(user):
+        return ["admin", *ROLES]
+    if not user.is_authenticated:
+        return []
+    return sorted(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+
+
+def teams_of(user: AnyUser) -> QuerySet[Team]:
+    if is_admin(user):
+        return Team.objects.all()
+    if not user.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.filter(members=user)
+
+
+# --- what a user may see ---
+
+
+def visible_articles(user: AnyUser) -> QuerySet[Article]:
+    if is_admin(user):
+        return Article.objects.all()
+    if not user.is_authenticated:
+        return Article.objects.none()
+    return Article.objects.filter(team__members=user)
+
+
+def visible_claims(user: AnyUser) -> QuerySet[Claim]:
+    return Claim.objects.filter(article__in=visible_articles(user))
+
+
+def visible_verdicts(user: AnyUser) -> QuerySet[Verdict]:
+    return Verdict.objects.filter(claim__article__in=visible_articles(user))
+
+
+def visible_audit_records(user: AnyUser) -> QuerySet[AuditRecord]:
+    return AuditRecord.objects.filter(article__in=visible_articles(user))
+
+
+def public_verdicts() -> QuerySet[Verdict]:
+    """What anyone, signed in or not, may read: published verdicts only."""
+    return Verdict.objects.filter(state=Verdict.State.PUBLISHED)
+
+
+# --- what a user may change ---
+
+
+def is_member(user: AnyUser, article: Article) -> bool:
+    return is_admin(user) or (user.is_authenticated and article.team.members.filter(pk=user.pk).exists())
+
+
+def can_submit_articles(user: AnyUser) -> bool:
+    return has_role(user, EDITOR) and teams_of(user).exists()
+
+
+def can_edit_claim(user: AnyUser, claim: Claim) -> bool:
+    return has_role(user, EDITOR) and is_member(user, claim.article)
+
+
+def can_delete_article(user: AnyUser, article: Article) -> bool:
+    return is_admin(user) or (article.submitted_by_id == user.pk and is_member(user, article))
+
+
+def can_review_verdict(user: AnyUser, verdict: Verdict) -> bool:
+    """Four eyes: a reviewer of the claim's team who did not write the verdict."""
+    return (
+        has_role(user, REVIEWER) and is_member(user, verdict.claim.article) and verdict.author_id != user.pk
+    )
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise NotAllowed(message)

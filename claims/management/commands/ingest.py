@@ -1,0 +1,66 @@
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from claims import services
+from claims.models import Article, Team
+from factcheck.errors import DomainError
+
+
+def parse_when(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    moment = parse_datetime(value)
+    if moment is None:
+        day = parse_date(value)
+        if day is None:
+            raise CommandError(f"--published-at {value!r} is not a date (use YYYY-MM-DD or ISO 8601).")
+        moment = datetime(day.year, day.month, day.day)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+
+
+class Command(BaseCommand):
+    help = "Store an article from a text file and extract its claims. The same text again is a no-op."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--title", default="")
+        parser.add_argument("--url", default="")
+        parser.add_argument("--publisher", default="")
+        parser.add_argument("--published-at", default=None)
+        parser.add_argument(
+            "--team", default="Newsroom", help="Team that owns the article (created if missing)."
+        )
+
+    def handle(self, *args: Any, path: Path, **options: Any) -> None:
+        try:
+            body = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"Cannot read {path}: {error}") from error
+        team, _ = Team.objects.get_or_create(name=options["team"])
+        try:
+            article, created = services.article_submit(
+                team=team,
+                submitted_by=None,
+                title=options["title"] or path.stem.replace("-", " ").capitalize(),
+                body=body,
+                url=options["url"],
+                publisher=options["publisher"],
+                published_at=parse_when(options["published_at"]),
+            )
+        except DomainError as error:
+            raise CommandError(error.message) from error
+        article = Article.objects.get(pk=article.pk)
+        verb = "Stored" if created else "Already stored, nothing changed:"
+        claims = article.claims.all()
+        self.stdout.write(
+            f"{verb} article {article.pk} “{article.title}” ({article.status}): "
+            f"{claims.count()} claims, {claims.filter(duplicate_of__isnull=False).count()} repeated, "
+            f"{len(article.body):,} characters."
+        )
+        if article.status == Article.Status.FAILED:
+            raise CommandError(f"Processing failed: {article.error}")

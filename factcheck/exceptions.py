@@ -1,0 +1,59 @@
+"""The one place API errors get their shape: {"error": {"code", "message", "fields"}}."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from factcheck.errors import DomainError
+
+
+def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _field_messages(detail: Any) -> dict[str, Any]:
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    return {"non_field_errors": _flatten(detail)}
+
+
+def _flatten(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_flatten(item) if isinstance(item, dict | list) else str(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _flatten(item) for key, item in value.items()}
+    return [str(value)]
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body("payload_too_large", "The request body is too large."),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _field_messages(exc.detail)
+        message = "Some fields are invalid: " + ", ".join(sorted(fields)) + "."
+        response.data = error_body("invalid", message, fields)
+    else:
+        detail = exc.detail
+        message = str(detail) if not isinstance(detail, dict | list) else str(exc.default_detail)
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
+        response.data = error_body(code, message)
+    return response

@@ -84,6 +84,13 @@ class Claim(models.Model):
     dates = models.JSONField(default=list, blank=True)
     flags = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -167,6 +174,7 @@ class Verdict(models.Model):
         related_name="reviewed_verdicts",
     )
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    review_comment = models.TextField(blank=True, help_text="Why a reviewer sent it back to draft.")
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

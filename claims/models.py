@@ -175,6 +175,7 @@ class Verdict(models.Model):
     )
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     review_comment = models.TextField(blank=True, help_text="Why a reviewer sent it back to draft.")
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text="When it last went to review.")
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -239,3 +240,42 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
             value = value.isoformat()
         result[name] = value
     return result
+
+
+class Webhook(models.Model):
+    """A team's endpoint that hears about published verdicts, signed with the team's secret."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=2000)
+    secret = models.CharField(max_length=200, help_text="Signs each payload with HMAC-SHA256.")
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.url}"
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to deliver one event to one webhook; retries share a `delivery_id`."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    delivery_id = models.UUIDField(db_index=True)
+    event = models.CharField(max_length=64)
+    attempt = models.PositiveIntegerField(default=1)
+    succeeded = models.BooleanField(default=False)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="Set when a retry is scheduled.")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.attempt} -> {self.status_code or self.error[:40]}"

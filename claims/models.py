@@ -4,6 +4,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from pgvector.django import HnswIndex, VectorField
 
 EMBEDDING_DIMENSIONS = 384
@@ -113,6 +115,8 @@ class Claim(models.Model):
                 ef_construction=64,
                 opclasses=["vector_cosine_ops"],
             ),
+            # Keyword candidates for similar claims; queries must use the same expression.
+            GinIndex(SearchVector("text", config="english"), name="claim_text_search_gin"),
         ]
 
     def __str__(self) -> str:
@@ -126,6 +130,45 @@ class Claim(models.Model):
     def current_verdict(self) -> "Verdict | None":
         """The latest verdict revision of the canonical claim, whatever its state."""
         return self.canonical.verdicts.order_by("-revision", "-id").first()
+
+
+class ClaimSuggestion(models.Model):
+    """A possible duplicate in another article, waiting for an editor to confirm or reject it.
+
+    A rejected pair stays stored, so it is never suggested again.
+    """
+
+    class Relation(models.TextChoices):
+        DUPLICATE = "duplicate", "Duplicate"
+        RELATED = "related", "Related"
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="suggestions")
+    candidate = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="suggested_for")
+    score = models.FloatField()
+    relation = models.CharField(max_length=16, choices=Relation.choices, default=Relation.DUPLICATE)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUGGESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "candidate"], name="claim_suggestion_unique_pair"),
+            models.CheckConstraint(
+                condition=~Q(claim=models.F("candidate")), name="claim_suggestion_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} ~ {self.candidate_id} ({self.relation}, {self.status})"
 
 
 class Rating(models.TextChoices):

@@ -12,6 +12,7 @@ from rest_framework.reverse import reverse
 
 from claims import access, selectors, services
 from claims.models import Article, Claim, Verdict
+from claims.tasks import processing_is_asynchronous
 from factcheck.errors import InvalidInput
 
 
@@ -95,6 +96,7 @@ class ArticleInputSerializer(serializers.Serializer):
 class ArticleCreatedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
+    status_url = serializers.URLField()
     claims_url = serializers.URLField()
     created = serializers.BooleanField()
 
@@ -110,7 +112,11 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=ArticleInputSerializer,
-        responses={201: ArticleCreatedSerializer, 200: ArticleCreatedSerializer},
+        responses={
+            201: ArticleCreatedSerializer,
+            202: ArticleCreatedSerializer,
+            200: ArticleCreatedSerializer,
+        },
         examples=[
             OpenApiExample(
                 "Submit an article",
@@ -124,8 +130,10 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
                 },
             ),
         ],
-        description="Store an article and extract its claims. The same text again returns the "
-        "existing article with 200. A body over the size limit is refused with 413.",
+        description="Store an article and extract its claims. 201 when processed at once; 202 when a "
+        "worker processes it (poll `status_url` until `status` is `done` or `failed`). The same text "
+        "again returns the existing article with 200. A body over the size limit is refused with 413; "
+        "503 when the processing queue is down (nothing is stored).",
     )
     def create(self, request: Request) -> Response:
         access.require(
@@ -144,10 +152,11 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         body = {
             "id": article.pk,
             "status": article.status,
+            "status_url": reverse("api:article-detail", args=[article.pk], request=request),
             "claims_url": reverse("api:article-claims", args=[article.pk], request=request),
             "created": created,
         }
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(body, status=_created_status(article, created))
 
 
 class ArticleClaimsViewSet(viewsets.GenericViewSet):
@@ -192,3 +201,11 @@ def _min_checkworthiness(request: Request) -> float:
             fields={"min_checkworthiness": ["A number from 0 to 1."]},
         )
     return value
+
+
+def _created_status(article: Article, created: bool) -> int:
+    if not created:
+        return status.HTTP_200_OK
+    if processing_is_asynchronous() and article.status in (Article.Status.PENDING, Article.Status.PROCESSING):
+        return status.HTTP_202_ACCEPTED
+    return status.HTTP_201_CREATED

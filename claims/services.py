@@ -85,6 +85,10 @@ def article_submit(
     existing = Article.objects.filter(team=team, content_hash=digest).first()
     if existing is not None:
         return existing, False
+    if process:
+        from claims.tasks import require_broker
+
+        require_broker()
     try:
         with transaction.atomic():
             article = Article.objects.create(

@@ -94,6 +94,9 @@ else:
             "CONN_MAX_AGE": 60,
         }
     }
+if os.environ.get("FACTCHECK_DATABASE_NAME"):
+    # Lets a worker started by the tests join the test database.
+    DATABASES["default"]["NAME"] = os.environ["FACTCHECK_DATABASE_NAME"]
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("FACTCHECK_TEST_DATABASE", "test_factcheck")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -164,7 +167,12 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker dies mid-way goes back on the queue instead of being lost.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Seconds before Redis hands an unacknowledged task (its worker was killed) to another worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("FACTCHECK_TASK_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 
 LOGGING = {
     "version": 1,

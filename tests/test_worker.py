@@ -1,0 +1,160 @@
+"""The pipeline through a real Redis broker and a real Celery worker process."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import kombu.pools
+import pytest
+import redis
+from django.db import connection
+
+from claims.models import Article
+from factcheck.celery import app
+from tests.conftest import api_client_for
+
+PROJECT = Path(__file__).resolve().parent.parent
+BROKER = "redis://127.0.0.1:6379/14"
+VISIBILITY_TIMEOUT = 4
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+ARTICLE = (
+    "The city council approved a budget of $4.2 million for bus lanes on Tuesday, the mayor said.\n"
+    "Construction will start in March 2027 and take 18 months, according to the transport office.\n"
+    "Ridership fell by 12% last year to 3.1 million trips."
+)
+
+
+def _redis_available() -> bool:
+    try:
+        return bool(redis.Redis.from_url(BROKER, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def broker(settings) -> Iterator[str]:
+    if not _redis_available():
+        pytest.fail("These tests need Redis on 127.0.0.1:6379 (CI starts it).")
+    redis.Redis.from_url(BROKER).flushdb()
+    settings.CELERY_BROKER_URL = BROKER
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    previous = (app.conf.broker_url, app.conf.task_always_eager)
+    use_broker(BROKER)
+    app.conf.task_always_eager = False
+    yield BROKER
+    use_broker(previous[0])
+    app.conf.task_always_eager = previous[1]
+    redis.Redis.from_url(BROKER).flushdb()
+
+
+def use_broker(url: str) -> None:
+    """Point this process's Celery app at another broker, dropping pooled connections."""
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.broker_url = url
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": BROKER,
+        "FACTCHECK_DATABASE_NAME": connection.settings_dict["NAME"],
+        "FACTCHECK_TASK_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        "HF_HUB_OFFLINE": "1",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--pool", "solo", "--loglevel", "INFO"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"Timed out after {timeout:.0f}s waiting for {what}")
+
+
+def status_of(article_id: int) -> str:
+    return Article.objects.values_list("status", flat=True).get(pk=article_id)
+
+
+def stop(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def test_it_processes_an_article_through_the_broker_and_a_worker(broker, alice):
+    response = api_client_for(alice).post("/api/v1/articles/", {"body": ARTICLE}, format="json")
+    assert response.status_code == 202
+    article_id = response.json()["id"]
+    assert response.json()["status_url"].endswith(f"/api/v1/articles/{article_id}/")
+    assert status_of(article_id) == Article.Status.PENDING  # nothing processes it in this process
+    worker = start_worker()
+    try:
+        wait_for(lambda: status_of(article_id) == Article.Status.DONE, 120, "the worker to finish")
+    finally:
+        stop(worker)
+    article = Article.objects.get(pk=article_id)
+    assert article.claims.count() >= 3
+    for claim in article.claims.all():
+        assert article.body[claim.start : claim.end] == claim.quote
+    polled = api_client_for(alice).get(f"/api/v1/articles/{article_id}/").json()
+    assert polled["status"] == "done"
+
+
+def test_it_processes_an_article_once_after_its_worker_is_killed(broker, alice):
+    worker = start_worker()
+    try:
+        # A long article keeps the worker busy long enough to be killed mid-way.
+        body = "\n".join(f"{ARTICLE} Item {n} cost ${n + 1}.5 million in {2000 + n % 25}." for n in range(60))
+        article_id = (
+            api_client_for(alice).post("/api/v1/articles/", {"body": body}, format="json").json()["id"]
+        )
+        wait_for(lambda: status_of(article_id) == Article.Status.PROCESSING, 120, "processing to start")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        assert status_of(article_id) == Article.Status.PROCESSING
+        assert Article.objects.get(pk=article_id).claims.count() == 0  # all or nothing
+    finally:
+        stop(worker)
+    worker = start_worker()
+    try:
+        # Redis hands the unacknowledged task to the new worker after the visibility timeout.
+        wait_for(lambda: status_of(article_id) == Article.Status.DONE, 180, "redelivery and processing")
+        claims = Article.objects.get(pk=article_id).claims
+        count = claims.count()
+        spans = list(claims.values_list("start", "end", "text"))
+        assert count > 60
+        assert len(set(spans)) == len(spans), "a claim was stored twice"
+        time.sleep(VISIBILITY_TIMEOUT + 2)  # a second delivery, if any, would have arrived by now
+        assert Article.objects.get(pk=article_id).claims.count() == count
+    finally:
+        stop(worker)
+
+
+def test_it_answers_503_and_stores_nothing_when_the_broker_is_down(broker, alice, settings):
+    down = "redis://127.0.0.1:1/0"
+    settings.CELERY_BROKER_URL = down
+    use_broker(down)
+    response = api_client_for(alice).post("/api/v1/articles/", {"body": ARTICLE}, format="json")
+    assert response.status_code == 503
+    assert "not stored" in response.json()["error"]["message"]
+    assert Article.objects.count() == 0

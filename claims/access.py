@@ -6,11 +6,17 @@ are admins. Everyone sees only the articles of the teams they belong to; admins 
 Every view and API queryset goes through these functions.
 """
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from claims.models import Article, AuditRecord, Claim, Team, Verdict
 from factcheck.errors import NotAllowed
+
+if TYPE_CHECKING:
+    from claims.models import Webhook
+    from sources.models import Evidence, Source
 
 EDITOR = "editor"
 REVIEWER = "reviewer"
@@ -104,3 +110,48 @@ def can_review_verdict(user: AnyUser, verdict: Verdict) -> bool:
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise NotAllowed(message)
+
+
+# --- sources, evidence and webhooks ---
+
+
+def visible_evidence(user: AnyUser) -> "QuerySet[Evidence]":
+    from sources.models import Evidence
+
+    return Evidence.objects.filter(claim__article__in=visible_articles(user))
+
+
+def visible_sources(user: AnyUser) -> "QuerySet[Source]":
+    """Sources are a shared library of public pages: every team member may read them."""
+    from sources.models import Source
+
+    if is_admin(user) or (user.is_authenticated and teams_of(user).exists()):
+        return Source.objects.all()
+    return Source.objects.none()
+
+
+def can_add_sources(user: AnyUser) -> bool:
+    return has_role(user, EDITOR) and teams_of(user).exists()
+
+
+def can_change_source(user: AnyUser, source: "Source") -> bool:
+    """Editors may fix a source unless evidence of a team they are not in cites it."""
+    if is_admin(user):
+        return True
+    if not can_add_sources(user):
+        return False
+    return not source.evidence.exclude(claim__article__team__in=teams_of(user)).exists()
+
+
+def visible_webhooks(user: AnyUser) -> "QuerySet[Webhook]":
+    from claims.models import Webhook
+
+    if is_admin(user):
+        return Webhook.objects.all()
+    if not has_role(user, EDITOR):
+        return Webhook.objects.none()
+    return Webhook.objects.filter(team__in=teams_of(user))
+
+
+def can_manage_webhooks(user: AnyUser, team: Team) -> bool:
+    return is_admin(user) or (has_role(user, EDITOR) and teams_of(user).filter(pk=team.pk).exists())

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
 
 from claims import access, extraction
-from claims.models import Article, AuditRecord, Claim, Team, content_hash, normalise_body
-from factcheck.errors import InvalidInput, NotAllowed, PayloadTooLarge
+from claims.models import (
+    Article,
+    AuditRecord,
+    Claim,
+    Rating,
+    Team,
+    Verdict,
+    content_hash,
+    normalise_body,
+    snapshot,
+)
+from factcheck.errors import Conflict, InvalidInput, NotAllowed, NotFound, PayloadTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -161,3 +174,390 @@ def claims_replace(*, article: Article, extracted: list[extraction.ExtractedClai
             linked.append(claim)
     Claim.objects.bulk_update(linked, ["duplicate_of"])
     return claims
+
+
+# --- claims: edits, assignment, duplicates ---
+
+CLAIM_AUDIT_FIELDS = ["text", "status", "assigned_to", "duplicate_of", "version"]
+
+
+class _Unchanged:
+    """Marks an optional argument the caller did not pass (None means "nobody")."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = _Unchanged()
+
+
+def _claim_changes(
+    *, claim: Claim, text: str | None, status: str | None, assigned_to: Any
+) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if text is not None:
+        if not text.strip():
+            raise InvalidInput("The claim text is empty.", fields={"text": ["This field may not be blank."]})
+        changes["text"] = text.strip()
+    if status is not None:
+        if status not in Claim.Status.values:
+            choices = ", ".join(Claim.Status.values)
+            raise InvalidInput(f"Unknown status {status!r}.", fields={"status": [f"One of {choices}."]})
+        if status == Claim.Status.CHECKED and not _has_published_verdict(claim):
+            raise InvalidInput(
+                "A claim is checked once a reviewer publishes its verdict.",
+                fields={"status": ["Publish a verdict to mark the claim checked."]},
+            )
+        changes["status"] = status
+    if assigned_to is not UNCHANGED:
+        if assigned_to is not None and not access.is_member(assigned_to, claim.article):
+            raise InvalidInput(
+                f"{assigned_to} is not a member of {claim.article.team}.",
+                fields={"assigned_to": ["Assign the claim to a member of its team."]},
+            )
+        changes["assigned_to"] = assigned_to
+    if not changes:
+        raise InvalidInput("Nothing to change: send text, status or assigned_to.")
+    return changes
+
+
+def _has_published_verdict(claim: Claim) -> bool:
+    return claim.canonical.verdicts.filter(state=Verdict.State.PUBLISHED).exists()
+
+
+def _claim_write(*, claim_id: int, expected_version: int, changes: dict[str, Any]) -> Claim:
+    """A conditional UPDATE: it only lands on the version the caller read."""
+    updated = Claim.objects.filter(pk=claim_id, version=expected_version).update(
+        **changes, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated == 0:
+        current = Claim.objects.filter(pk=claim_id).values_list("version", flat=True).first()
+        raise Conflict(
+            f"The claim changed since you read it (you sent version {expected_version}, "
+            f"it is now {current}). Reload it and apply your change again.",
+            fields={"version": [f"Current version is {current}."]},
+        )
+    return Claim.objects.select_related("article__team").get(pk=claim_id)
+
+
+def claim_update(
+    *,
+    claim: Claim,
+    by: User | AnonymousUser,
+    expected_version: int,
+    text: str | None = None,
+    status: str | None = None,
+    assigned_to: Any = UNCHANGED,
+) -> Claim:
+    """Edit a claim with optimistic locking: a stale `expected_version` raises Conflict, changing nothing."""
+    access.require(access.can_edit_claim(by, claim), "Only editors of the claim's team may change it.")
+    changes = _claim_changes(claim=claim, text=text, status=status, assigned_to=assigned_to)
+    with transaction.atomic():
+        before = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+        if before is None:
+            raise NotFound("The claim no longer exists.")
+        updated = _claim_write(claim_id=claim.pk, expected_version=expected_version, changes=changes)
+        audit_record_create(
+            actor=by,
+            action="claim_updated",
+            target=updated,
+            claim=updated,
+            before=snapshot(before, CLAIM_AUDIT_FIELDS),
+            after=snapshot(updated, CLAIM_AUDIT_FIELDS),
+        )
+    return updated
+
+
+def claims_assign(
+    *, claims: Iterable[Claim], assignee: User | AnonymousUser | None, by: User | AnonymousUser
+) -> int:
+    """Assign (or, with None, unassign) several claims at once; all or none. Returns how many changed."""
+    claims = list(claims)
+    if isinstance(assignee, AnonymousUser):
+        raise InvalidInput("Claims can only be assigned to a signed-in user.")
+    for claim in claims:
+        access.require(access.can_edit_claim(by, claim), "Only editors of the claim's team may assign it.")
+        if assignee is not None and not access.is_member(assignee, claim.article):
+            raise InvalidInput(
+                f"{assignee} is not a member of {claim.article.team}.",
+                fields={"assignee": ["Assign claims to a member of their team."]},
+            )
+    changed = 0
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().filter(pk__in=[claim.pk for claim in claims])
+        for before in locked.select_related("article"):
+            if before.assigned_to_id == (assignee.pk if assignee else None):
+                continue
+            after = _claim_write(
+                claim_id=before.pk, expected_version=before.version, changes={"assigned_to": assignee}
+            )
+            audit_record_create(
+                actor=by,
+                action="claim_assigned",
+                target=after,
+                claim=after,
+                before=snapshot(before, ["assigned_to", "version"]),
+                after=snapshot(after, ["assigned_to", "version"]),
+            )
+            changed += 1
+    return changed
+
+
+def claim_merge(*, into: Claim, duplicate: Claim, by: User | AnonymousUser) -> Claim:
+    """Mark `duplicate` as a repeat of `into` (or of the claim `into` itself repeats: no chains).
+
+    Claims that repeated `duplicate` now repeat the canonical claim too. Returns the duplicate.
+    """
+    # Read `into` afresh: the caller's copy may predate its own merge.
+    canonical = Claim.objects.select_related("article", "duplicate_of__article").get(pk=into.pk).canonical
+    for claim in (canonical, duplicate):
+        access.require(access.can_edit_claim(by, claim), "Only editors of the claim's team may merge it.")
+    if canonical.article.team_id != duplicate.article.team_id:
+        raise InvalidInput(
+            "Only claims of the same team can be merged.", fields={"into": ["A claim of the same team."]}
+        )
+    if canonical.pk == duplicate.pk:
+        raise InvalidInput(
+            "A claim cannot duplicate itself.", fields={"into": ["Choose a different claim."]}
+        )
+    with transaction.atomic():
+        before = Claim.objects.select_for_update().get(pk=duplicate.pk)
+        followers = list(Claim.objects.select_for_update().filter(duplicate_of=duplicate))
+        for follower in followers:
+            _claim_repoint(follower=follower, canonical=canonical, by=by)
+        merged = _claim_write(
+            claim_id=duplicate.pk, expected_version=before.version, changes={"duplicate_of": canonical}
+        )
+        audit_record_create(
+            actor=by,
+            action="claim_merged",
+            target=merged,
+            claim=merged,
+            before=snapshot(before, ["duplicate_of", "version"]),
+            after=snapshot(merged, ["duplicate_of", "version"]),
+        )
+    return merged
+
+
+def _claim_repoint(*, follower: Claim, canonical: Claim, by: User | AnonymousUser) -> None:
+    changes: dict[str, Any] = {"duplicate_of": None if follower.pk == canonical.pk else canonical}
+    after = _claim_write(claim_id=follower.pk, expected_version=follower.version, changes=changes)
+    audit_record_create(
+        actor=by,
+        action="claim_merged" if changes["duplicate_of"] else "claim_unmerged",
+        target=after,
+        claim=after,
+        before=snapshot(follower, ["duplicate_of", "version"]),
+        after=snapshot(after, ["duplicate_of", "version"]),
+    )
+
+
+def claim_unmerge(*, claim: Claim, by: User | AnonymousUser) -> Claim:
+    """Make a duplicate a claim of its own again."""
+    access.require(access.can_edit_claim(by, claim), "Only editors of the claim's team may unmerge it.")
+    with transaction.atomic():
+        before = Claim.objects.select_for_update().get(pk=claim.pk)
+        if before.duplicate_of_id is None:
+            raise InvalidInput("This claim is not marked as a duplicate.")
+        after = _claim_write(
+            claim_id=claim.pk, expected_version=before.version, changes={"duplicate_of": None}
+        )
+        audit_record_create(
+            actor=by,
+            action="claim_unmerged",
+            target=after,
+            claim=after,
+            before=snapshot(before, ["duplicate_of", "version"]),
+            after=snapshot(after, ["duplicate_of", "version"]),
+        )
+    return after
+
+
+# --- verdicts: draft, review, publish ---
+
+VERDICT_AUDIT_FIELDS = ["revision", "rating", "summary", "explanation", "state", "reviewer", "review_comment"]
+
+
+def _verdict_fields_validate(*, rating: str | None, summary: str | None) -> None:
+    fields: dict[str, list[str]] = {}
+    if rating is not None and rating not in Rating.values:
+        fields["rating"] = [f"One of {', '.join(Rating.values)}."]
+    if summary is not None and not summary.strip():
+        fields["summary"] = ["This field may not be blank."]
+    elif summary is not None and len(summary) > Verdict._meta.get_field("summary").max_length:  # type: ignore[operator]
+        fields["summary"] = ["At most 1000 characters; put the detail in the explanation."]
+    if fields:
+        raise InvalidInput("Some fields are invalid: " + ", ".join(sorted(fields)) + ".", fields=fields)
+
+
+def verdict_create(
+    *, claim: Claim, author: User | AnonymousUser, rating: str, summary: str, explanation: str = ""
+) -> Verdict:
+    """A draft verdict: the next revision of the claim's verdict. Published revisions stay as they are."""
+    access.require(
+        access.can_edit_claim(author, claim), "Only editors of the claim's team may draft verdicts."
+    )
+    assert isinstance(author, User)  # an editor is signed in
+    if claim.duplicate_of_id is not None:
+        raise InvalidInput(
+            f"This claim repeats claim {claim.duplicate_of_id}; write the verdict there.",
+            fields={"claim": [f"Use claim {claim.duplicate_of_id}."]},
+        )
+    _verdict_fields_validate(rating=rating, summary=summary)
+    with transaction.atomic():
+        Claim.objects.select_for_update().filter(pk=claim.pk).first()
+        open_revision = claim.verdicts.exclude(state=Verdict.State.PUBLISHED).first()
+        if open_revision is not None:
+            raise Conflict(
+                f"Revision {open_revision.revision} of this verdict is still {open_revision.state}; "
+                "edit that one instead of starting another.",
+            )
+        latest = claim.verdicts.aggregate(latest=Max("revision"))["latest"] or 0
+        verdict = Verdict.objects.create(
+            claim=claim,
+            revision=latest + 1,
+            rating=rating,
+            summary=summary.strip(),
+            explanation=explanation,
+            author=author,
+        )
+        audit_record_create(
+            actor=author,
+            action="verdict_created",
+            target=verdict,
+            claim=claim,
+            after=snapshot(verdict, VERDICT_AUDIT_FIELDS),
+        )
+    return verdict
+
+
+def _verdict_lock(verdict: Verdict, *, state: str, doing: str) -> Verdict:
+    locked = Verdict.objects.select_for_update().select_related("claim__article__team").get(pk=verdict.pk)
+    if locked.state != state:
+        wanted, actual = Verdict.State(state).label.lower(), Verdict.State(locked.state).label.lower()
+        raise Conflict(f"Only a verdict in state {wanted!r} can be {doing}; this one is {actual!r}.")
+    return locked
+
+
+def verdict_update(
+    *,
+    verdict: Verdict,
+    by: User | AnonymousUser,
+    rating: str | None = None,
+    summary: str | None = None,
+    explanation: str | None = None,
+) -> Verdict:
+    """Edit a draft. Published verdicts are locked: create a new revision instead."""
+    access.require(
+        access.can_edit_claim(by, verdict.claim), "Only editors of the claim's team may edit verdicts."
+    )
+    _verdict_fields_validate(rating=rating, summary=summary)
+    with transaction.atomic():
+        locked = _verdict_lock(verdict, state=Verdict.State.DRAFT, doing="edited")
+        before = snapshot(locked, VERDICT_AUDIT_FIELDS)
+        for name, value in (("rating", rating), ("summary", summary), ("explanation", explanation)):
+            if value is not None:
+                setattr(locked, name, value.strip() if name == "summary" else value)
+        locked.save()
+        audit_record_create(
+            actor=by,
+            action="verdict_updated",
+            target=locked,
+            claim=locked.claim,
+            before=before,
+            after=snapshot(locked, VERDICT_AUDIT_FIELDS),
+        )
+    return locked
+
+
+def _verdict_transition(
+    *, verdict: Verdict, by: User | AnonymousUser, action: str, changes: dict[str, Any]
+) -> Verdict:
+    before = snapshot(verdict, VERDICT_AUDIT_FIELDS)
+    for name, value in changes.items():
+        setattr(verdict, name, value)
+    verdict.save()
+    audit_record_create(
+        actor=by,
+        action=action,
+        target=verdict,
+        claim=verdict.claim,
+        before=before,
+        after=snapshot(verdict, VERDICT_AUDIT_FIELDS),
+    )
+    return verdict
+
+
+def verdict_submit(*, verdict: Verdict, by: User | AnonymousUser) -> Verdict:
+    """Ask a reviewer to publish a draft."""
+    access.require(
+        access.can_edit_claim(by, verdict.claim), "Only editors of the claim's team may submit verdicts."
+    )
+    with transaction.atomic():
+        locked = _verdict_lock(verdict, state=Verdict.State.DRAFT, doing="submitted for review")
+        submitted = _verdict_transition(
+            verdict=locked,
+            by=by,
+            action="verdict_submitted",
+            changes={"state": Verdict.State.IN_REVIEW, "submitted_at": timezone.now()},
+        )
+        _claim_status_set(claim=locked.claim, status=Claim.Status.IN_REVIEW, only_from=Claim.Status.NEW)
+    return submitted
+
+
+def _claim_status_set(*, claim: Claim, status: str, only_from: str | None = None) -> None:
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if current.status == status or (only_from is not None and current.status != only_from):
+        return
+    _claim_write(claim_id=claim.pk, expected_version=current.version, changes={"status": status})
+
+
+def verdict_publish(*, verdict: Verdict, by: User | AnonymousUser) -> Verdict:
+    """Four eyes: a reviewer of the team who did not write it publishes it; the claim becomes checked.
+
+    Webhooks of the team hear about it once the transaction commits.
+    """
+    if by.is_authenticated and verdict.author_id == by.pk:
+        raise NotAllowed("You wrote this verdict; another reviewer must publish it (four eyes).")
+    access.require(
+        access.can_review_verdict(by, verdict),
+        "Only a reviewer of the claim's team who did not write the verdict may publish it.",
+    )
+    with transaction.atomic():
+        locked = _verdict_lock(verdict, state=Verdict.State.IN_REVIEW, doing="published")
+        published = _verdict_transition(
+            verdict=locked,
+            by=by,
+            action="verdict_published",
+            changes={
+                "state": Verdict.State.PUBLISHED,
+                "reviewer": by,
+                "published_at": timezone.now(),
+                "review_comment": "",
+            },
+        )
+        _claim_status_set(claim=locked.claim, status=Claim.Status.CHECKED)
+        from claims.webhooks import webhooks_notify_published
+
+        transaction.on_commit(lambda: webhooks_notify_published(verdict_id=published.pk))
+    return published
+
+
+def verdict_reject(*, verdict: Verdict, by: User | AnonymousUser, comment: str) -> Verdict:
+    """Send a verdict in review back to draft with the reviewer's reason."""
+    access.require(
+        access.can_review_verdict(by, verdict),
+        "Only a reviewer of the claim's team who did not write the verdict may reject it.",
+    )
+    if not comment or not comment.strip():
+        raise InvalidInput(
+            "Say why the verdict goes back to draft.", fields={"comment": ["This field may not be blank."]}
+        )
+    with transaction.atomic():
+        locked = _verdict_lock(verdict, state=Verdict.State.IN_REVIEW, doing="rejected")
+        return _verdict_transition(
+            verdict=locked,
+            by=by,
+            action="verdict_rejected",
+            changes={"state": Verdict.State.DRAFT, "review_comment": comment.strip()},
+        )

@@ -1,0 +1,132 @@
+"""Webhooks: tell a team's systems when one of its verdicts is published.
+
+Each payload is JSON signed with the webhook's secret (HMAC-SHA256 of the exact body bytes,
+header `X-Factcheck-Signature: sha256=<hex>`). Delivery runs on the task queue and retries
+with exponential backoff; every attempt is a `WebhookDelivery` row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from claims.models import Verdict, Webhook, WebhookDelivery
+
+EVENT_VERDICT_PUBLISHED = "verdict.published"
+SIGNATURE_HEADER = "X-Factcheck-Signature"
+TIMEOUT_SECONDS = 5
+MAX_ATTEMPTS = 5
+BACKOFF_BASE_SECONDS = 30
+
+
+def sign(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def signature_matches(body: bytes, secret: str, header: str) -> bool:
+    """What a receiver does: recompute and compare in constant time."""
+    return hmac.compare_digest(sign(body, secret), header)
+
+
+def retry_delay(attempt: int) -> int:
+    """Seconds to wait after failed attempt `attempt` (1-based): 30, 60, 120, 240..."""
+    return int(BACKOFF_BASE_SECONDS * 2 ** (attempt - 1))
+
+
+def verdict_payload(verdict: Verdict) -> dict[str, Any]:
+    claim = verdict.claim
+    article = claim.article
+    return {
+        "event": EVENT_VERDICT_PUBLISHED,
+        "verdict": {
+            "id": verdict.pk,
+            "revision": verdict.revision,
+            "rating": verdict.rating,
+            "rating_value": verdict.rating_value,
+            "summary": verdict.summary,
+            "explanation": verdict.explanation,
+            "published_at": verdict.published_at.isoformat() if verdict.published_at else None,
+        },
+        "claim": {"id": claim.pk, "text": claim.text, "quote": claim.quote},
+        "article": {
+            "id": article.pk,
+            "title": article.title,
+            "url": article.url,
+            "publisher": article.publisher,
+        },
+    }
+
+
+def webhooks_notify_published(*, verdict_id: int) -> int:
+    """Queue one delivery per active webhook of the verdict's team. Returns how many were queued."""
+    from claims.tasks import deliver_webhook
+
+    verdict = Verdict.objects.select_related("claim__article").get(pk=verdict_id)
+    payload = verdict_payload(verdict)
+    hooks = Webhook.objects.filter(team_id=verdict.claim.article.team_id, is_active=True)
+    count = 0
+    for hook in hooks:
+        deliver_webhook.delay(hook.pk, str(uuid.uuid4()), EVENT_VERDICT_PUBLISHED, payload)
+        count += 1
+    return count
+
+
+@dataclass
+class AttemptResult:
+    succeeded: bool
+    status_code: int | None
+    error: str
+
+
+def _post(hook: Webhook, *, delivery_id: str, event: str, body: bytes) -> AttemptResult:
+    request = urllib.request.Request(  # noqa: S310 - the URL is validated as http(s) on registration
+        hook.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "factcheck-webhooks/1",
+            SIGNATURE_HEADER: sign(body, hook.secret),
+            "X-Factcheck-Event": event,
+            "X-Factcheck-Delivery": delivery_id,
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            return AttemptResult(200 <= response.status < 300, response.status, "")
+    except urllib.error.HTTPError as error:
+        return AttemptResult(False, error.code, f"HTTP {error.code} {error.reason}"[:2000])
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        return AttemptResult(False, None, f"{type(error).__name__}: {reason}"[:2000])
+
+
+def deliver_attempt(
+    *, webhook_id: int, delivery_id: str, event: str, payload: dict[str, Any], attempt: int
+) -> WebhookDelivery | None:
+    """POST once and log it. Returns the log row, or None if the webhook is gone or switched off."""
+    hook = Webhook.objects.filter(pk=webhook_id, is_active=True).first()
+    if hook is None:
+        return None
+    body = json.dumps({**payload, "delivery": delivery_id}, sort_keys=True).encode("utf-8")
+    log = WebhookDelivery.objects.create(
+        webhook=hook, delivery_id=delivery_id, event=event, attempt=attempt, started_at=timezone.now()
+    )
+    result = _post(hook, delivery_id=delivery_id, event=event, body=body)
+    log.succeeded = result.succeeded
+    log.status_code = result.status_code
+    log.error = result.error
+    log.finished_at = timezone.now()
+    if not result.succeeded and attempt < MAX_ATTEMPTS:
+        log.next_attempt_at = log.finished_at + timedelta(seconds=retry_delay(attempt))
+    log.save()
+    return log

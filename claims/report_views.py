@@ -1,0 +1,160 @@
+"""Reports and ClaimReview: the API endpoints that serve the exporters, and the public verdict page.
+
+Views parse input, check access and hand a scope to an exporter from `claims.exports`.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import api_view, content_negotiation_class, permission_classes
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from claims import access, exports
+from claims.models import Verdict
+from factcheck.pagination import Pagination
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("rating", str, description="Only claims whose published verdict has this rating."),
+    OpenApiParameter("status", str, description="Only claims with this status (new, in_review, ...)."),
+]
+PERIOD_PARAMETERS = [
+    OpenApiParameter(
+        "from", OpenApiTypes.DATE, description="First day, inclusive. Default: 30 days before `to`."
+    ),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, inclusive. Default: today."),
+]
+REPORT_DESCRIPTION = (
+    "Report `name`: claimreview (JSON-LD array), csv, json (shape: claims-export.schema.json), "
+    "html or pdf. Published verdicts only. CSV and JSON are streamed."
+)
+
+
+class AnyFormat(BaseContentNegotiation):
+    """Exporters choose their own content type; the Accept header must not turn a PDF into a 406."""
+
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return parsers[0]
+
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: str | None = None) -> Any:
+        return (renderers[0], renderers[0].media_type)
+
+
+def _respond(exporter: exports.Exporter) -> HttpResponseBase:
+    filename, content_type, body = exporter.render()
+    response: HttpResponseBase
+    if isinstance(body, bytes):
+        response = HttpResponse(body, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(body, content_type=content_type)
+    disposition = "inline" if exporter.inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@extend_schema(
+    parameters=FILTER_PARAMETERS,
+    responses={(200, "*/*"): OpenApiTypes.BINARY},
+    description=REPORT_DESCRIPTION,
+)
+@api_view(["GET"])
+@content_negotiation_class(AnyFormat)
+def article_report(request: Request, article_pk: int, name: str) -> HttpResponseBase:
+    exporter_class = exports.exporter_for(name)
+    article = get_object_or_404(access.visible_articles(request.user), pk=article_pk)
+    filters = exports.ReportFilters.parse(request.query_params)
+    scope = exports.article_scope(article=article, filters=filters)
+    return _respond(exporter_class(scope=scope, request=request))
+
+
+@extend_schema(
+    parameters=[*PERIOD_PARAMETERS, *FILTER_PARAMETERS],
+    responses={(200, "*/*"): OpenApiTypes.BINARY},
+    description=REPORT_DESCRIPTION + " Covers the verdicts published in the period that the caller may see.",
+)
+@api_view(["GET"])
+@content_negotiation_class(AnyFormat)
+def period_report(request: Request, name: str) -> HttpResponseBase:
+    exporter_class = exports.exporter_for(name)
+    date_from, date_to = exports.parse_period(request.query_params)
+    filters = exports.ReportFilters.parse(request.query_params)
+    scope = exports.period_scope(user=request.user, date_from=date_from, date_to=date_to, filters=filters)
+    return _respond(exporter_class(scope=scope, request=request))
+
+
+def _public_verdicts() -> Any:
+    return (
+        access.public_verdicts()
+        .select_related("claim__article")
+        .prefetch_related("claim__duplicates__article")
+    )
+
+
+@extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT}, auth=[])
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def verdict_claimreview(request: Request, pk: int) -> Response:
+    """schema.org ClaimReview of one published verdict. No sign-in needed."""
+    verdict = get_object_or_404(_public_verdicts(), pk=pk)
+    review = exports.claim_review(verdict=verdict, url=exports.verdict_public_url(request, verdict))
+    return Response(review, content_type="application/ld+json")
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("page_size", int, description="Up to 500.")],
+    responses={200: OpenApiTypes.OBJECT},
+    auth=[],
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def claimreview_feed(request: Request) -> Response:
+    """Every claim's current published verdict as ClaimReview, newest first, paginated
+    (`results` is the array of ClaimReviews)."""
+    paginator: PageNumberPagination = Pagination()
+    page: list[Verdict] | None = paginator.paginate_queryset(current_public_verdicts(), request)
+    assert page is not None
+    reviews = [
+        exports.claim_review(verdict=verdict, url=exports.verdict_public_url(request, verdict))
+        for verdict in page
+    ]
+    return paginator.get_paginated_response(reviews)
+
+
+def current_public_verdicts() -> Any:
+    """The latest published revision per claim: a revised verdict replaces the old one in the feed."""
+    latest = (
+        access.public_verdicts().order_by("claim_id", "-revision", "-id").distinct("claim_id").values("id")
+    )
+    return _public_verdicts().filter(pk__in=latest).order_by("-published_at", "-id")
+
+
+def verdict_public(request: HttpRequest, pk: int) -> TemplateResponse:
+    """The public page of a published verdict, with its ClaimReview embedded as JSON-LD."""
+    verdict = get_object_or_404(_public_verdicts(), pk=pk)
+    claim = verdict.claim
+    newer = (
+        access.public_verdicts()
+        .filter(claim=claim, revision__gt=verdict.revision)
+        .order_by("-revision")
+        .first()
+    )
+    context = {
+        "verdict": verdict,
+        "claim": claim,
+        "article": claim.article,
+        "evidence": claim.evidence.select_related("source"),
+        "newer": newer,
+        "organisation": settings.FACTCHECK_ORGANISATION_NAME,
+        "claim_review": exports.claim_review(
+            verdict=verdict, url=exports.verdict_public_url(request, verdict)
+        ),
+    }
+    return TemplateResponse(request, "public/verdict.html", context)

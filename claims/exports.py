@@ -181,9 +181,10 @@ class ReportRow:
 
 
 def report_rows(
-    scope: ReportScope, *, chunk_size: int = CHUNK_SIZE, limit: int | None = None
+    scope: ReportScope, *, chunk_size: int | None = None, limit: int | None = None
 ) -> Iterator[ReportRow]:
     """Rows from a server-side cursor, a chunk at a time: memory stays flat however many claims."""
+    chunk_size = chunk_size or CHUNK_SIZE
     claims = scope.claims.select_related("article")
     if limit is not None:
         claims = claims[:limit]

@@ -235,4 +235,3 @@ def test_it_paginates_the_feed(article, alice, bob):
     assert page_two["next"] is None
     for review in page_one["results"] + page_two["results"]:
         assert expand(review)[0]["@type"] == [SCHEMA + "ClaimReview"]
-

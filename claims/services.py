@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from claims import access, extraction
@@ -561,3 +561,37 @@ def verdict_reject(*, verdict: Verdict, by: User | AnonymousUser, comment: str) 
             action="verdict_rejected",
             changes={"state": Verdict.State.DRAFT, "review_comment": comment.strip()},
         )
+
+
+# --- articles: delete, reprocess ---
+
+
+def article_delete(*, article: Article, by: User | AnonymousUser) -> None:
+    """The submitter or an admin deletes an article with its claims, evidence and verdicts."""
+    access.require(
+        access.can_delete_article(by, article),
+        "Only the editor who submitted the article or an admin may delete it.",
+    )
+    if article.claims.filter(verdicts__state=Verdict.State.PUBLISHED).exists():
+        raise Conflict("The article has published verdicts; they stay on record, so it cannot be deleted.")
+    logger.info("Article %s deleted by %s", article.pk, by)
+    article.delete()
+
+
+def article_reprocess(*, article: Article, by: User | AnonymousUser) -> Article:
+    """Extract the claims again. Refused once editors have worked on them: that work is never thrown away."""
+    access.require(
+        access.has_role(by, access.EDITOR) and access.is_member(by, article),
+        "Only editors of the article's team may reprocess it.",
+    )
+    worked_on = article.claims.filter(Q(verdicts__isnull=False) | Q(evidence__isnull=False)).exists()
+    if worked_on:
+        raise Conflict("Claims of this article have evidence or verdicts; reprocessing would discard them.")
+    from claims.tasks import enqueue_article_processing
+
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(status=Article.Status.PENDING, error="")
+        audit_record_create(actor=by, action="article_reprocessed", target=article, article=article)
+        enqueue_article_processing(article.pk, force=True)
+    article.refresh_from_db()
+    return article

@@ -61,7 +61,9 @@ def enqueue_article_processing(article_id: int, *, force: bool = False) -> None:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
-def deliver_webhook(self: Any, webhook_id: int, delivery_id: str, event: str, payload: dict[str, Any]) -> bool:
+def deliver_webhook(
+    self: Any, webhook_id: int, delivery_id: str, event: str, payload: dict[str, Any]
+) -> bool:
     """POST one event to one webhook; on failure retry with exponential backoff (see claims/webhooks.py)."""
     from claims import webhooks
 
@@ -72,6 +74,6 @@ def deliver_webhook(self: Any, webhook_id: int, delivery_id: str, event: str, pa
     if log is None or log.succeeded:
         return log is not None
     if attempt >= webhooks.MAX_ATTEMPTS:
-        logger.warning("Webhook %s gave up on delivery %s after %s attempts", webhook_id, delivery_id, attempt)
+        logger.warning("Webhook %s gave up on delivery %s after %s tries", webhook_id, delivery_id, attempt)
         return False
     raise self.retry(countdown=webhooks.retry_delay(attempt))

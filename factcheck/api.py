@@ -4,12 +4,27 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from claims import report_views
-from claims.api import ArticleClaimsViewSet, ArticleViewSet
+from claims.api import (
+    ArticleClaimsViewSet,
+    ArticleViewSet,
+    ClaimViewSet,
+    PublicVerdictViewSet,
+    VerdictViewSet,
+    WebhookViewSet,
+)
+from sources.api import EvidenceViewSet, SourceViewSet
 
 router = DefaultRouter()
 router.register("articles", ArticleViewSet, basename="article")
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("verdicts", VerdictViewSet, basename="verdict")
+router.register("public/verdicts", PublicVerdictViewSet, basename="public-verdict")
+router.register("sources", SourceViewSet, basename="source")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 article_claims = ArticleClaimsViewSet.as_view({"get": "list"})
+claim_evidence = EvidenceViewSet.as_view({"get": "list", "post": "create"})
+claim_evidence_detail = EvidenceViewSet.as_view({"get": "retrieve", "delete": "destroy"})
 
 urlpatterns = [
     path("articles/<int:article_pk>/claims/", article_claims, name="article-claims"),
@@ -18,6 +33,8 @@ urlpatterns = [
     path("claimreviews/", report_views.claimreview_feed, name="claimreview-feed"),
     path("articles/<int:article_pk>/reports/<str:name>/", report_views.article_report, name="article-report"),
     path("reports/<str:name>/", report_views.period_report, name="period-report"),
+    path("claims/<int:claim_pk>/evidence/", claim_evidence, name="claim-evidence"),
+    path("claims/<int:claim_pk>/evidence/<int:pk>/", claim_evidence_detail, name="claim-evidence-detail"),
     path("", include(router.urls)),
 ]
 app_name = "api"

@@ -147,6 +147,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "factcheck.exceptions.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "factcheck.parsers.SizeLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -165,6 +170,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "factcheck.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "claims.models.Article.Status",
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "VerdictStateEnum": "claims.models.Verdict.State",
+    },
 }
 
 # --- Background work: Celery with a broker when configured, else in-process ---

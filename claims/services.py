@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from claims import access, extraction
+from claims import access, cleaning, extraction
 from claims.models import (
     Article,
     AuditRecord,
@@ -22,7 +22,6 @@ from claims.models import (
     Team,
     Verdict,
     content_hash,
-    normalise_body,
     snapshot,
 )
 from factcheck.errors import Conflict, InvalidInput, NotAllowed, NotFound, PayloadTooLarge
@@ -65,7 +64,13 @@ def article_body_validate(body: str | None) -> str:
             f"The article is {size:,} bytes; the limit is {limit:,} bytes (FACTCHECK_MAX_ARTICLE_BYTES).",
             fields={"body": [f"At most {limit:,} bytes."]},
         )
-    return normalise_body(body)
+    cleaned = cleaning.clean_text(body)
+    if not cleaned:
+        raise InvalidInput(
+            "The article has no text once its HTML markup is removed.",
+            fields={"body": ["No readable text."]},
+        )
+    return cleaned
 
 
 def team_for_submission(*, user: User | AnonymousUser, team_id: int | None = None) -> Team:
@@ -135,18 +140,33 @@ def article_process(*, article_id: int) -> Article:
     article = Article.objects.get(pk=article_id)
     Article.objects.filter(pk=article_id).update(status=Article.Status.PROCESSING, error="")
     try:
+        language = cleaning.detect_language(article.body)
+        if language not in extraction.SUPPORTED_LANGUAGES | {"und"}:
+            return article_language_unsupported(article_id=article_id, language=language)
         extracted = extraction.extract_claims(article.body, published_at=article.published_at)
         with transaction.atomic():
             article = Article.objects.select_for_update().get(pk=article_id)
             claims_replace(article=article, extracted=extracted)
             article.status = Article.Status.DONE
-            article.language = article.language or "en"
+            article.language = language
             article.error = ""
             article.save(update_fields=["status", "language", "error", "updated_at"])
     except Exception as error:
         logger.exception("Processing article %s failed", article_id)
         Article.objects.filter(pk=article_id).update(status=Article.Status.FAILED, error=str(error)[:2000])
         raise
+    return article
+
+
+def article_language_unsupported(*, article_id: int, language: str) -> Article:
+    """The text stays stored and done, with no claims and a message saying why."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        article.claims.all().delete()
+        article.status = Article.Status.DONE
+        article.language = language
+        article.error = extraction.unsupported_language_message(language)
+        article.save(update_fields=["status", "language", "error", "updated_at"])
     return article
 
 

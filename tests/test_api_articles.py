@@ -28,7 +28,14 @@ def test_it_stores_an_article_and_returns_its_claims_url(alice):
     assert data["claims_url"].endswith(f"/api/v1/articles/{data['id']}/claims/")
     article = Article.objects.get(pk=data["id"])
     assert article.submitted_by == alice
-    assert article.claims.count() == 3
+    assert article.language == "en"
+    # The relative clause "who took office in 2019" is a claim of its own: 3 sentences, 4 claims.
+    assert list(article.claims.values_list("text", flat=True)) == [
+        "The mayor took office in 2019.",
+        "The mayor cut the transit budget by 12%.",
+        "Ridership fell to 3.1 million trips in March, the agency said.",
+        "I hope things get better.",
+    ]
 
 
 def test_it_returns_the_existing_article_for_the_same_text(alice):
@@ -138,7 +145,7 @@ def test_it_shows_article_detail_with_body(alice):
     data = client.get(f"{URL}{article_id}/").json()
     assert data["body"] == BODY
     assert data["publisher"] == "Metro Daily"
-    assert data["claim_count"] == 3
+    assert data["claim_count"] == 4
 
 
 def test_it_serves_the_openapi_schema_and_swagger_ui(client):

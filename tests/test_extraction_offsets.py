@@ -1,7 +1,10 @@
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.extraction import extract_claims, sentences
+from claims.cleaning import clean_text
+from claims.extraction import extract_claims, segment, sentences
+from factcheck.errors import InvalidInput
 
 words = st.sampled_from(
     [
@@ -20,6 +23,16 @@ words = st.sampled_from(
         "!",
         "…",
         "\u2013",
+        "who",
+        "and",
+        ",",
+        ";",
+        "she",
+        "the company",
+        "14 stone",
+        "five years ago",
+        "<p>",
+        "</b>",
     ]
 )
 texts = st.lists(
@@ -28,11 +41,24 @@ texts = st.lists(
 ).map(" ".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(texts)
 def test_it_keeps_offsets_exact_for_any_text(body):
+    if not body.strip():
+        with pytest.raises(InvalidInput):
+            extract_claims(body)
+        return
     for claim in extract_claims(body):
         assert 0 <= claim.start < claim.end <= len(body)
+        assert body[claim.start : claim.end] == claim.quote
+        assert 0 <= claim.checkworthiness <= 1
+
+
+@settings(max_examples=50, deadline=None)
+@given(texts)
+def test_it_keeps_offsets_exact_in_cleaned_html(raw):
+    body = clean_text(f"<article><h1>Title</h1><p>{raw}</p><p>Second &amp; last.</p></article>")
+    for claim in extract_claims(body):
         assert body[claim.start : claim.end] == claim.quote
 
 
@@ -43,3 +69,33 @@ def test_it_splits_sentences_without_breaking_abbreviations():
         "He left on 3.5 days' notice.",
         "Photo: Reuters",
     ]
+
+
+def test_it_segments_at_semicolons_and_omission_marks_with_exact_offsets():
+    body = "“Their roof fell in.” […] “We slept outside,” he said. Prices rose; wages fell."
+    pieces = segment(body)
+    assert [piece.text for piece in pieces] == [
+        "“Their roof fell in.”",
+        "“We slept outside,” he said.",
+        "Prices rose",
+        "wages fell.",
+    ]
+    for piece in pieces:
+        assert body[piece.start : piece.end] == piece.text
+
+
+def test_it_gives_html_input_offsets_into_the_cleaned_text():
+    raw = (
+        "<html><body><h1>Port grows</h1>"
+        "<p>The port handled <b>3.1 million</b> containers in 2023.</p></body></html>"
+    )
+    body = clean_text(raw)
+    assert body == "Port grows\n\nThe port handled 3.1 million containers in 2023."
+    claim = next(claim for claim in extract_claims(body) if "containers" in claim.quote)
+    assert body[claim.start : claim.end] == claim.quote == "The port handled 3.1 million containers in 2023"
+
+
+@pytest.mark.parametrize("body", ["", "   ", "\n\t\n"])
+def test_it_refuses_empty_or_whitespace_text(body):
+    with pytest.raises(InvalidInput, match="empty"):
+        extract_claims(body)

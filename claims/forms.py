@@ -89,12 +89,12 @@ class EvidenceForm(forms.Form):
     quote = forms.CharField(
         label="Quote from the source", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    stance = forms.ChoiceField(choices=Evidence.Stance.choices)
+    stance = forms.ChoiceField(choices=[("", "Choose…"), *Evidence.Stance.choices])
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class VerdictForm(forms.Form):
-    rating = forms.ChoiceField(choices=Rating.choices)
+    rating = forms.ChoiceField(choices=[("", "Choose…"), *Rating.choices])
     summary = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     explanation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
 

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, trigger_client_event
 
 from claims import access, highlights, selectors, services, similarity
 from claims import search as claim_search
@@ -333,7 +333,8 @@ def _after_write(request: HttpRequest, claim: Claim, message: str) -> HttpRespon
     messages.success(request, message)
     if _is_htmx(request):
         claim.refresh_from_db()
-        return _panel(request, claim)
+        # The article page listens for this to redraw its highlights.
+        return trigger_client_event(_panel(request, claim), "claim-changed", {"id": claim.pk})
     return HttpResponseRedirect(reverse("claim-detail", args=[claim.pk]))
 
 
@@ -520,9 +521,9 @@ def suggestion_decide(request: HttpRequest, pk: int, suggestion_pk: int, decisio
         return _panel(request, claim, status=404, error="That suggestion was already decided or is gone.")
     try:
         if decision == "confirm":
-            similarity.suggestion_confirm(suggestion=suggestion, by=request.user)
+            services.suggestion_confirm(suggestion=suggestion, by=request.user)
         else:
-            similarity.suggestion_reject(suggestion=suggestion, by=request.user)
+            services.suggestion_reject(suggestion=suggestion, by=request.user)
     except DomainError as error:
         return _panel(request, claim, status=INVALID, error=error.message)
     return _after_write(

@@ -267,3 +267,39 @@ def test_it_records_history_on_the_panel(client, alice, claim):
     services.claims_assign(claims=[claim], assignee=alice, by=alice)
     client.force_login(alice)
     assert "alice: claim assigned" in client.get(f"/claims/{claim.pk}/").text
+
+
+def test_it_confirms_a_suggested_duplicate_in_one_click(client, alice, claim, team):
+    other = ClaimFactory(article=ArticleFactory(team=team), text="Council added bus lines.")
+    suggestion = ClaimSuggestion.objects.create(claim=claim, candidate=other, score=0.93)
+    client.force_login(alice)
+    response = client.post(f"/claims/{claim.pk}/suggestions/{suggestion.pk}/confirm/")
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    suggestion.refresh_from_db()
+    assert (claim.duplicate_of, suggestion.status, suggestion.decided_by) == (other, "confirmed", alice)
+    assert "Duplicate confirmed." in client.get(f"/claims/{claim.pk}/").text
+
+
+def test_it_rejects_a_suggestion_over_htmx_and_does_not_decide_twice(client, alice, claim, team):
+    other = ClaimFactory(article=ArticleFactory(team=team), text="Council added bus lines.")
+    suggestion = ClaimSuggestion.objects.create(claim=claim, candidate=other, score=0.93)
+    client.force_login(alice)
+    url = f"/claims/{claim.pk}/suggestions/{suggestion.pk}/reject/"
+    response = client.post(url, headers=HTMX)
+    assert response.status_code == 200 and "Not a duplicate." in response.text
+    suggestion.refresh_from_db()
+    claim.refresh_from_db()
+    assert (suggestion.status, claim.duplicate_of) == ("rejected", None)
+    again = client.post(url)
+    assert again.status_code == 404
+    assert "already decided" in again.text
+
+
+def test_it_refuses_suggestion_decisions_from_a_reviewer(client, bob, claim, team):
+    other = ClaimFactory(article=ArticleFactory(team=team))
+    suggestion = ClaimSuggestion.objects.create(claim=claim, candidate=other, score=0.93)
+    client.force_login(bob)
+    assert client.post(f"/claims/{claim.pk}/suggestions/{suggestion.pk}/confirm/").status_code == 422
+    suggestion.refresh_from_db()
+    assert suggestion.status == "suggested"

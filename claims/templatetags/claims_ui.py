@@ -8,9 +8,6 @@ from claims import access
 
 register = template.Library()
 
-# Keys shown first, and not repeated, when a quantity, date or flag is described.
-_HEADLINE_KEYS = ("message", "text")
-
 
 @register.filter
 def roles(user: access.AnyUser) -> list[str]:
@@ -19,18 +16,25 @@ def roles(user: access.AnyUser) -> list[str]:
 
 @register.filter
 def describe(item: Any) -> str:
-    """One quantity, date or consistency flag as a line of text: its headline, then the details."""
+    """One quantity, date or consistency flag as a line of text."""
     if not isinstance(item, dict):
         return str(item)
-    headline = next((str(item[key]) for key in _HEADLINE_KEYS if item.get(key)), "")
-    details = ", ".join(
-        f"{key.replace('_', ' ')}: {value}"
-        for key, value in item.items()
-        if key not in _HEADLINE_KEYS and value not in (None, "", [], {})
-    )
-    if headline and details:
-        return f"{headline} ({details})"
-    return headline or details
+    if item.get("message"):
+        return str(item["message"])
+    text = str(item.get("text", ""))
+    if item.get("date"):
+        precision = f" ({item['precision']})" if item.get("precision") else ""
+        return f"{text} → {item['date']}{precision}"
+    if item.get("value") is not None:
+        return f"{text} = {_number(item['value'])} {item.get('unit') or ''}".strip()
+    return text or ", ".join(f"{key}: {value}" for key, value in item.items())
+
+
+def _number(value: Any) -> str:
+    try:
+        return f"{float(value):,.10g}"
+    except (TypeError, ValueError):
+        return str(value)
 
 
 @register.filter

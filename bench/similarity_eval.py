@@ -130,9 +130,8 @@ def main() -> None:
                 item.pair["label"]
             )
             if item.relation != expected:
-                print(
-                    f"  {item.pair['label']:>13} -> {item.relation} ({item.score:.2f}): {item.pair['a']} | {item.pair['b']}"
-                )
+                label, first, second = item.pair["label"], item.pair["a"], item.pair["b"]
+                print(f"  {label:>13} -> {item.relation} ({item.score:.2f}): {first} | {second}")
 
 
 if __name__ == "__main__":

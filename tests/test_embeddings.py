@@ -58,9 +58,11 @@ def test_it_gives_an_empty_batch_without_loading_the_model(monkeypatch):
 def test_it_refuses_a_missing_model_folder_with_a_clear_message(monkeypatch, tmp_path):
     monkeypatch.setattr(embeddings, "_model", None)
     missing = tmp_path / "no-such-model"
-    with override_settings(FACTCHECK_EMBEDDING_MODEL=str(missing)):
-        with pytest.raises(embeddings.EmbeddingModelUnavailable) as error:
-            embeddings.embed_text("Prices rose.")
+    with (
+        override_settings(FACTCHECK_EMBEDDING_MODEL=str(missing)),
+        pytest.raises(embeddings.EmbeddingModelUnavailable) as error,
+    ):
+        embeddings.embed_text("Prices rose.")
 
     assert str(missing) in error.value.message
     assert "FACTCHECK_EMBEDDING_MODEL" in error.value.message
@@ -71,9 +73,11 @@ def test_it_refuses_a_folder_that_is_not_a_model_without_downloading(monkeypatch
     monkeypatch.setattr(embeddings, "_model", None)
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     (tmp_path / "config.json").write_text('{"model_type": "nonsense"}')
-    with override_settings(FACTCHECK_EMBEDDING_MODEL=str(tmp_path)):
-        with pytest.raises(embeddings.EmbeddingModelUnavailable) as error:
-            embeddings.get_model()
+    with (
+        override_settings(FACTCHECK_EMBEDDING_MODEL=str(tmp_path)),
+        pytest.raises(embeddings.EmbeddingModelUnavailable) as error,
+    ):
+        embeddings.get_model()
 
     assert "cannot be loaded" in error.value.message
     assert embeddings._model is None

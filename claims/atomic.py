@@ -21,6 +21,7 @@ _CONTRAST_MARKERS = {"while", "whereas", "although", "though"}
 _RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # "the planet, named X," identifies rather than states a fact of its own.
 _NAMING_VERBS = {"name", "call", "dub", "nickname", "title", "know", "label"}
+_CLAUSE_PUNCTUATION = {",", "(", ")", "\u2014", "\u2013", ";", ":"}
 _OPEN_QUOTES = '“"\u2018«'
 _CLOSE_QUOTES = '”"\u2019»'
 
@@ -218,6 +219,8 @@ def tidy(text: str) -> str:
     text = re.sub(r"^[\s,;:.\-\u2013—]+|[\s,;:\-\u2013—]+$", "", text)
     text = re.sub(r"^(and|but|or|so|then)\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r",\s*([.!?])$", r"\1", text)
+    if text.count("(") > text.count(")"):
+        text = re.sub(r"([.!?]?)$", r")\1", text, count=1)
     if _unbalanced_quotes(text):
         text = text.strip(_OPEN_QUOTES + _CLOSE_QUOTES).strip()
     if text and text[0].islower():
@@ -278,7 +281,8 @@ def clause_heads(doc: Doc) -> list[Token]:
             if _has_content(token):
                 heads.append(token)
         elif token.dep_ == "relcl" and token.pos_ in _VERBS and _comma_before(token):
-            heads.append(token)
+            if token.head.pos_ in {"NOUN", "PROPN", "PRON", "NUM"}:
+                heads.append(token)
         elif token.dep_ == "acl" and token.tag_ == "VBN" and _comma_before(token) and _has_content(token):
             if token.lemma_.lower() not in _NAMING_VERBS:
                 heads.append(token)
@@ -359,6 +363,10 @@ def _shared_tokens(head: Token, own: list[Token]) -> list[Token]:
     anchor = head
     while anchor.dep_ == "conj" and anchor.head.pos_ in _VERBS:
         anchor = anchor.head
+    # A finite verb joined to an infinitive ("wanted him to defect and organized …") is the
+    # parser attaching too low: it shares the governing clause's subject, not the infinitive's frame.
+    while anchor.dep_ in {"xcomp", "ccomp"} and anchor.tag_ == "VB" and head.tag_ in {"VBD", "VBZ", "VBP"}:
+        anchor = anchor.head
     shared: list[Token] = []
     for child in anchor.children:
         if child.dep_ in _SUBJECTS:
@@ -383,7 +391,7 @@ def _inside_clause(token: Token, root: Token) -> bool:
     """Whether the token belongs to a relative clause or apposition under root (left out of copies)."""
     node = token
     while node.i != root.i:
-        if node.dep_ in {"relcl", "acl", "appos"} or node.is_punct:
+        if node.dep_ in {"relcl", "acl", "appos"} or node.text in _CLAUSE_PUNCTUATION:
             return True
         node = node.head
     return False
@@ -423,9 +431,13 @@ def _rewrite_relative_pronoun(claim: AtomicClaim, head: Token) -> None:
         claim.replacements[pronoun.i] = f"{preposition.capitalize()} {_lower_first(antecedent_text)},"
     elif pronoun.dep_ in _SUBJECTS:
         claim.tokens = [t for t in claim.tokens if t.i != pronoun.i]
+    elif pronoun.dep_ == "pobj":  # "a camp, from which she escaped" → "from a camp she escaped"
+        claim.tokens = [t for t in claim.tokens if t not in antecedent]
+        claim.replacements[pronoun.i] = _lower_first(antecedent_text)
     else:  # "the report, which she published" → "she published the report"
         claim.tokens = [t for t in claim.tokens if t not in antecedent and t.i != pronoun.i]
-        claim.replacements[head.i] = head.text + " " + _lower_first(antecedent_text)
+        verb = pronoun.head if pronoun.head.pos_ in _VERBS else head
+        claim.replacements[verb.i] = verb.text + " " + _lower_first(antecedent_text)
 
 
 def _possessive(name: str) -> str:
@@ -434,7 +446,12 @@ def _possessive(name: str) -> str:
 
 def _lower_first(text: str) -> str:
     first = text.split(" ", 1)[0]
-    return text[0].lower() + text[1:] if first.lower() in {"the", "a", "an", "this", "that"} else text
+    return (
+        text[0].lower() + text[1:]
+        if first.lower()
+        in {"the", "a", "an", "this", "that", "her", "his", "their", "its", "our", "my", "your"}
+        else text
+    )
 
 
 def _plural(token: Token) -> bool:
@@ -553,11 +570,15 @@ def _it_reference(token: Token, doc: Doc, memory: EntityMemory) -> str | None:
     """ "it" is the subject of the sentence's main clause, or an organisation subject just before."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None) if root is not None else None
+    clause = token.head if token.dep_ != "poss" else token.head.head
+    local_subjects = [c for c in clause.children if c.dep_ in _SUBJECTS and c.i != token.i]
     if (
         subject is not None
         and subject.i < token.i
         and subject.pos_ in {"NOUN", "PROPN"}
+        and subject.tag_ in {"NN", "NNP"}
         and subject.ent_type_ != "PERSON"
+        and all(c.i == subject.i or c.pos_ == "PRON" for c in local_subjects)
     ):
         words = [t for t in subject.subtree if not _inside_clause(t, subject)]
         resolved = _definite_reference(subject, doc, memory) if _bare_definite(subject) else None

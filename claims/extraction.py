@@ -248,7 +248,13 @@ def claim_quantities(atom: atomic.AtomicClaim, dates: list[dict[str, Any]]) -> l
     skip += normalisation.bare_years(source)
     quantities = normalisation.parse_quantities(source, skip=skip)
     ages = {match.group(1) for match in _AGE_AFTER_NAME.finditer(source)}
+    nouns = {token.lower_ for token in atom.tokens if token.pos_ in {"NOUN", "PROPN"}}
     for quantity in quantities:
+        counted = quantity["text"].rsplit(" ", 1)[-1].lower()
+        counted_noun = quantity["unit"] == quantity["si_unit"] and not quantity["unit"].isupper()
+        if quantity["unit"] and counted_noun and counted not in nouns:
+            # "a family of five documents their journey": the next word is a verb, not what is counted
+            quantity.update(text=quantity["text"].rsplit(" ", 1)[0], unit="", si_unit="")
         if not quantity["unit"] and quantity["text"] in ages:
             quantity.update(unit="year", si_unit="year", kind="age")
     return quantities

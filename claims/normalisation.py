@@ -150,6 +150,10 @@ def _quantity_from_match(match: re.Match[str]) -> dict[str, Any] | None:
         return None
     scale_word = (match["scale"] or "").lower()
     unit_word = (match["unit"] or "").lower()
+    if match["number"].lower() == "one" and not (
+        scale_word or unit_word or match["currency"] or match["age"]
+    ):
+        return None  # "one defector said": a determiner, not a figure to check
     value = number * _SCALES.get(scale_word, 1)
     quantity: dict[str, Any] = {"text": match.group().strip(), "value": _round(value)}
     currency = _CURRENCIES.get((match["currency"] or "").lower()) or _CURRENCY_WORDS.get(

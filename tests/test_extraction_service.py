@@ -112,6 +112,7 @@ def test_it_prints_claims_as_json_without_storing_them(article_file, capsys):
     assert Article.objects.count() == 0
     assert set(rows[0]) == {
         "text", "quote", "start", "end", "checkworthiness", "reason", "quantities", "dates", "flags",
+        "duplicate_of",
     }  # fmt: skip
     containers = next(row for row in rows if "containers" in row["text"])
     assert containers["quantities"][0]["si_value"] == 3_100_000

@@ -9,7 +9,10 @@ from claims import cleaning, extraction
 from claims.management.commands.ingest import parse_when
 from factcheck.errors import DomainError
 
-FIELDS = ("text", "quote", "start", "end", "checkworthiness", "reason", "quantities", "dates", "flags")
+FIELDS = (
+    "text", "quote", "start", "end", "checkworthiness", "reason", "quantities", "dates", "flags",
+    "duplicate_of",
+)  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -47,6 +50,8 @@ def table(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         details = [q["text"] for q in row["quantities"]] + [f"{d['text']}={d['date']}" for d in row["dates"]]
         line = f"{row['checkworthiness']:>5.2f}  {row['start']:>6}  {row['end']:>6}  {row['text']}"
+        if row["duplicate_of"] is not None:
+            line += f"  (repeats claim {row['duplicate_of'] + 1})"
         if details:
             line += f"  [{'; '.join(details)}]"
         lines.append(line)

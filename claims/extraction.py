@@ -225,10 +225,8 @@ def claim_dates(
     covered: list[tuple[int, int]] = []
     for entity in doc.ents:
         if entity.label_ in {"DATE", "TIME"} and any(token.i in indexes for token in entity):
-            parsed = normalisation.parse_date(entity.text, context)
             covered.append((entity.start_char, entity.end_char))
-            if parsed is not None:
-                found.append(parsed)
+            found += normalisation.parse_dates(entity.text, context)
     text = doc.text
     for start, end in normalisation.bare_years(text):
         inside = any(start >= s and end <= e for s, e in covered)

@@ -217,6 +217,9 @@ _HEDGES = re.compile(
     r"(?:\s+(?:over|under|more than|less than))?\s+",
     re.IGNORECASE,
 )
+_SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_SEASON = re.compile(r"(?:(this|last|next)\s+)?(spring|summer|autumn|fall|winter)(?:\s+(\d{4}))?", re.I)
+_RANGE = re.compile(r"\s+(?:to|until|till|through|and)\s+|\s*[-\u2013]\s*(?=[A-Za-z]|\d{4})")
 _DECADE = re.compile(r"\b(?:the\s+)?(\d{3})0s\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.$£€])\b(1[5-9]\d\d|20\d\d)\b(?![\d,%]|\.\d)")
 _EXPLICIT_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
@@ -266,8 +269,12 @@ def parse_date(expression: str, context: DateContext) -> dict[str, Any] | None:
     text = expression.strip()
     core = _HEDGES.sub("", text).strip()
     core = re.sub(r"^(?:in|on|since|by|from|until|during|of)\s+", "", core, flags=re.IGNORECASE)
+    core = re.sub(r"^(?:the\s+)?(?:early|mid|late)[- ]+", "", core, flags=re.IGNORECASE)
     if not core or _DURATION_ONLY.match(core) or not _DATE_WORD.search(core):
         return None
+    season = _SEASON.fullmatch(core)
+    if season:
+        return _season(text, season, context)
     decade = _DECADE.search(core)
     if decade:
         return {"text": text, "date": f"{decade.group(1)}0-01-01", "precision": "decade"}
@@ -280,6 +287,41 @@ def parse_date(expression: str, context: DateContext) -> dict[str, Any] | None:
     if not explicit_year and not relative and context.year is None:
         return None
     return _parse_with_dateparser(text, core, context, explicit_year is not None, relative)
+
+
+def _season(text: str, match: re.Match[str], context: DateContext) -> dict[str, Any] | None:
+    """ "this summer", "last winter", "spring 2021" (northern-hemisphere seasons) → month precision."""
+    which, name, year_text = (match.group(1) or "").lower(), match.group(2).lower(), match.group(3)
+    month = _SEASON_MONTHS[name]
+    if year_text:
+        year = int(year_text)
+    elif context.reference is None:
+        return None
+    else:
+        now = context.reference
+        if which == "this":
+            year = now.year
+        elif which == "last":  # the latest season of that name already over
+            year = now.year if month + 3 <= now.month else now.year - 1
+        elif which == "next":
+            year = now.year if month > now.month else now.year + 1
+        else:  # the latest one begun
+            year = now.year if month <= now.month else now.year - 1
+    return {"text": text, "date": date(year, month, 1).isoformat(), "precision": "season"}
+
+
+def parse_dates(expression: str, context: DateContext) -> list[dict[str, Any]]:
+    """A date or a range of two ("March 2019 to June 2020"): every date the expression names."""
+    single = parse_date(expression, context)
+    if single is not None:
+        return [single]
+    parts = _RANGE.split(re.sub(r"^between\s+", "", expression.strip(), flags=re.IGNORECASE), maxsplit=1)
+    if len(parts) != 2:
+        return []
+    first, second = (parse_date(part, context) for part in parts)
+    if first is None or second is None:
+        return []
+    return [first, second]
 
 
 def _parse_with_dateparser(

@@ -6,7 +6,7 @@ import pytest
 
 from claims.cleaning import clean_text, detect_language
 from claims.extraction import extract_claims
-from claims.normalisation import DateContext, parse_date, parse_quantities
+from claims.normalisation import DateContext, parse_date, parse_dates, parse_quantities
 
 
 def claims_of(body, **options):
@@ -243,6 +243,22 @@ REFERENCE = DateContext(reference=date(2023, 11, 20), year=2023)
 )
 def test_it_normalises_dates_against_the_reference(text, iso, precision):
     assert parse_date(text, REFERENCE) == {"text": text, "date": iso, "precision": precision}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("this summer", [("2023-06-01", "season")]),
+        ("last winter", [("2022-12-01", "season")]),
+        ("mid-March", [("2023-03-01", "month")]),
+        ("late 2019", [("2019-01-01", "year")]),
+        ("March 2019 to June 2020", [("2019-03-01", "month"), ("2020-06-01", "month")]),
+        ("between 2019 and 2021", [("2019-01-01", "year"), ("2021-01-01", "year")]),
+    ],
+)
+def test_it_reads_seasons_vague_parts_and_ranges(text, expected):
+    found = parse_dates(text, REFERENCE)
+    assert [(item["date"], item["precision"]) for item in found] == expected
 
 
 @pytest.mark.parametrize("text", ["nine months", "52", "every day", "the past five years"])

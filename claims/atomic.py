@@ -247,7 +247,8 @@ def inside_quotation(token: Token) -> bool:
 def _quotation_mask(doc: Doc) -> list[bool]:
     """Per token: whether it stands between opening and closing quotation marks."""
     mask = []
-    depth, straight = 0, False
+    # A quotation can open in an earlier sentence of the paragraph (set by the caller).
+    depth, straight = (1, False) if doc.user_data.get("opens_inside_quotation") else (0, False)
     for token in doc:
         mask.append(depth > 0 or straight)
         for mark in token.text:

@@ -37,6 +37,7 @@ _PHOTO_CREDIT = re.compile(
     r"©|\b(getty images|shutterstock|reuters|afp|ap photo|associated press|alamy|pa wire|epa)\s*\.?$",
     re.IGNORECASE,
 )
+_RECORDS = {"record", "unprecedented", "ever"}
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 
 
@@ -72,6 +73,8 @@ def score(tokens: Iterable[Token], text: str, quote: str, *, headline: bool = Fa
     named = entity_types & _NAMED_ENTITIES
     if named:
         signal(0.2, "names a person, place or organisation")
+    if any(token.tag_ in {"JJS", "RBS"} or token.lemma_.lower() in _RECORDS for token in words):
+        signal(0.1, "a superlative or record")
     attributed = bool(lemmas & _ATTRIBUTION or (quotation and attribution))
     if attributed:
         signal(0.1, "attributed statement")

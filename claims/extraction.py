@@ -146,6 +146,7 @@ def extract_claims(
     facts: list[consistency.ClaimFacts] = []
     context_year = published.year if published else None
     for piece, doc in zip(pieces, docs, strict=True):
+        doc.user_data["opens_inside_quotation"] = quotation_open_before(body, piece.start)
         context = normalisation.DateContext(
             reference=reference, year=context_year, from_publication=published is not None
         )
@@ -164,6 +165,12 @@ def extract_claims(
     for index, found in flags.items():
         claims[index].flags = found
     return link_duplicates(claims)
+
+
+def quotation_open_before(body: str, start: int) -> bool:
+    """Whether a curly quotation opened earlier in the paragraph is still open at `start`."""
+    paragraph = body[body.rfind("\n", 0, start) + 1 : start]
+    return paragraph.count("\u201c") > paragraph.count("\u201d")
 
 
 def unsupported_language_message(language: str) -> str:

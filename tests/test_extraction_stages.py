@@ -119,6 +119,13 @@ def test_it_does_not_split_inside_a_direct_quotation():
     assert len(claims) == 1
 
 
+def test_it_knows_a_quotation_opened_in_an_earlier_sentence_of_the_paragraph():
+    body = "“We waited for hours. Then the water rose and we lost everything,” she said."
+    assert len(claims_of(body)) == 2
+    unquoted = "We waited for hours. Then the water rose and we lost everything, she said."
+    assert len(claims_of(unquoted)) == 3
+
+
 def test_it_keeps_a_fragment_as_one_claim():
     claims = claims_of("Budget 2024: the numbers")
     assert [claim.quote for claim in claims] == ["Budget 2024: the numbers"]
@@ -180,6 +187,13 @@ def test_it_scores_specific_facts_above_feelings_and_credits(high, low):
     (other,) = claims_of(low)
     assert fact.checkworthiness >= 0.5 > other.checkworthiness
     assert fact.reason and other.reason
+
+
+def test_it_scores_a_superlative_above_the_same_plain_statement():
+    (record,) = claims_of("The operator cancelled the most trains since records began.")
+    (plain,) = claims_of("The operator cancelled trains on the western line.")
+    assert record.checkworthiness > plain.checkworthiness
+    assert "superlative" in record.reason
 
 
 def test_it_scores_a_headline_line_lower_than_the_same_sentence_in_the_text():

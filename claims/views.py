@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -38,6 +39,7 @@ from sources import services as source_services
 from sources.models import Evidence
 
 INVALID = 422
+QUEUE_PAGE_SIZE = 50
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -99,18 +101,26 @@ def _team_editors(user: Any) -> QuerySet[User]:
 @require_GET
 def queue(request: HttpRequest) -> TemplateResponse:
     form = QueueFilterForm(request.GET or None, articles=access.visible_articles(request.user))
-    claims = list(_queue_claims(request, form)[:200])
+    page = Paginator(_queue_claims(request, form), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    claims = list(page.object_list)
     verdicts = selectors.current_verdicts(claims)
     rows = [
         (claim, highlights.claim_tone(claim, verdicts.get(claim.pk)), verdicts.get(claim.pk))
         for claim in claims
     ]
+    filters = request.GET.copy()
+    filters.pop("page", None)
     context = {
         "form": form,
         "rows": rows,
+        "page": page,
+        "filters": filters.urlencode(),
         "counts": _status_counts(request.user),
         "editors": _team_editors(request.user),
         "can_edit": access.has_role(request.user, access.EDITOR),
+        "recent_articles": access.visible_articles(request.user)
+        .annotate(claim_count=Count("claims"))
+        .order_by("-created_at", "-id")[:8],
     }
     template = "claims/queue.html#results" if _is_htmx(request) else "claims/queue.html"
     return TemplateResponse(request, template, context)
@@ -226,8 +236,20 @@ def article_detail(request: HttpRequest, pk: int) -> TemplateResponse:
         "show_low": show_low,
         "threshold": _threshold(),
         "processing": article.status in {Article.Status.PENDING, Article.Status.PROCESSING},
+        "reports": _report_links(article),
     }
     return TemplateResponse(request, "claims/article_detail.html", context)
+
+
+REPORT_FORMATS = {"html": "HTML", "pdf": "PDF", "csv": "CSV", "json": "JSON", "claimreview": "ClaimReview"}
+
+
+def _report_links(article: Article) -> list[tuple[str, str]]:
+    links = [
+        (label, _reverse_or_none("api:article-report", article.pk, name))
+        for name, label in REPORT_FORMATS.items()
+    ]
+    return [(label, url) for label, url in links if url is not None]
 
 
 @login_required
@@ -537,7 +559,9 @@ def suggestion_decide(request: HttpRequest, pk: int, suggestion_pk: int, decisio
 @login_required
 @require_GET
 def search(request: HttpRequest) -> TemplateResponse:
-    form = SearchForm(request.GET or None)
+    data = request.GET.copy()
+    data.setdefault("mode", SearchForm.KEYWORD)
+    form = SearchForm(data if "q" in data else None)
     results: list[tuple[Claim, Verdict | None]] = []
     error = None
     searched = form.is_valid() and bool(form.cleaned_data["q"].strip())

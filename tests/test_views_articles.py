@@ -207,3 +207,18 @@ def test_it_lets_an_editor_of_two_teams_choose_the_team(client, alice, team):
     assert 'name="team"' in client.get("/articles/new/").text
     client.post("/articles/new/", {"body": BODY, "team": second.pk})
     assert Article.objects.get().team == second
+
+
+def test_it_links_the_articles_reports(client, alice, article):
+    client.force_login(alice)
+    html = client.get(f"/articles/{article.pk}/").text
+    for name in ["html", "pdf", "csv", "json", "claimreview"]:
+        assert f'href="/api/v1/articles/{article.pk}/reports/{name}/"' in html
+
+
+def test_it_lists_recent_articles_of_my_teams_on_the_queue(client, alice, charlie, article):
+    ArticleFactory(title="Sports secret", team=charlie.teams.get())
+    client.force_login(alice)
+    html = client.get("/").text
+    assert f'href="/articles/{article.pk}/">Transit cuts</a>' in html
+    assert "Sports secret" not in html

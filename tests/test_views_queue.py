@@ -132,3 +132,15 @@ def test_it_refuses_assignment_by_a_reviewer_with_a_message(client, bob, article
     claim.refresh_from_db()
     assert claim.assigned_to is None
     assert "may assign it" in client.get("/").text
+
+
+def test_it_pages_through_a_long_queue_keeping_the_filters(client, alice, article):
+    for n in range(55):
+        _claim(article, f"Queued claim {n:02d}", checkworthiness=round(0.99 - n / 100, 2))
+    client.force_login(alice)
+    first = client.get("/?status=new").text
+    assert "55 claims, page 1 of 2" in first
+    assert "Queued claim 00" in first and "Queued claim 54" not in first
+    assert 'href="?status=new&amp;page=2"' in first
+    second = client.get("/?status=new&page=2").text
+    assert "Queued claim 54" in second and "Queued claim 00" not in second

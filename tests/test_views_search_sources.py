@@ -76,3 +76,11 @@ def test_it_hides_sources_cited_only_by_another_team(client, charlie, claim):
     client.force_login(charlie)
     assert "Labour statistics" not in client.get("/sources/").text
     assert client.get(f"/sources/{source.pk}/").status_code == 404
+
+
+def test_it_searches_by_keywords_unless_asked_for_meaning(client, alice, claim):
+    client.force_login(alice)
+    html = client.get("/search/", {"q": "unemployment"}).text
+    keyword_radio = html.split('value="keyword"')[1].split(">")[0]
+    meaning_radio = html.split('value="meaning"')[1].split(">")[0]
+    assert "checked" in keyword_radio and "checked" not in meaning_radio

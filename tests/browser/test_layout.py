@@ -83,3 +83,18 @@ def test_it_labels_every_form_field(page, live_server, log_in, claim):
                 .map(el => el.name)"""
         )
         assert unlabeled == [], f"{path}: {unlabeled}"
+
+
+def test_it_brings_the_claim_panel_into_view_on_a_phone(browser, live_server, claim):
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/articles/{claim.article_id}/")
+    page.locator(f'#article-body span.hl[data-claim-id="{claim.pk}"]').first.click()
+    expect(page.locator("#claim-panel h2")).to_contain_text(f"Claim #{claim.pk}")
+    page.wait_for_function("Math.abs(document.getElementById('claim-panel').getBoundingClientRect().top) < 5")
+    context.close()

@@ -48,7 +48,7 @@
   // On narrow screens the panel sits below the article: bring it into view once it opens.
   document.addEventListener("htmx:afterSettle", (event) => {
     const panel = document.getElementById("claim-panel");
-    const source = event.detail.elt;
+    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
     if (!panel || !document.getElementById("article-body") || !(source instanceof Element)) return;
     if (source.matches("a.tag, .claim-list a") && window.matchMedia("(max-width: 60rem)").matches) {
       panel.scrollIntoView({ block: "start" });

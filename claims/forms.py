@@ -110,6 +110,15 @@ class ClaimStatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class ClaimTextForm(forms.Form):
+    text = forms.CharField(
+        label="Self-contained wording",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Readable without the article: names instead of pronouns, dates instead of “last year”.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class QueueFilterForm(forms.Form):
     NEEDS_WORK = "needs_work"
     ANY = "any"

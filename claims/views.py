@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +27,7 @@ from claims.forms import (
     ArticleForm,
     AssignForm,
     ClaimStatusForm,
+    ClaimTextForm,
     EvidenceForm,
     QueueFilterForm,
     ReviewRejectForm,
@@ -150,7 +151,8 @@ def queue_assign(request: HttpRequest) -> HttpResponse:
 
 
 def _back_to_queue(request: HttpRequest) -> str:
-    query = request.POST.get("next_query", "")
+    # Re-encoded, so only a query string of our own making ends up in the Location header.
+    query = QueryDict(request.POST.get("next_query", "")).urlencode()
     return f"{reverse('queue')}?{query}" if query else reverse("queue")
 
 
@@ -331,6 +333,8 @@ def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str
         "verdict_form": forms.get("verdict_form") or VerdictForm(initial=verdict_initial),
         "reject_form": forms.get("reject_form") or ReviewRejectForm(),
         "status_form": ClaimStatusForm(initial={"status": claim.status, "version": claim.version}),
+        "text_form": forms.get("text_form")
+        or ClaimTextForm(initial={"text": claim.text, "version": claim.version}),
         "error": forms.get("error"),
     }
 
@@ -384,6 +388,28 @@ def claim_status(request: HttpRequest, pk: int) -> HttpResponse:
         claim.refresh_from_db()
         return _panel(request, claim, status=INVALID, error=error.message)
     return _after_write(request, claim, "Status changed.")
+
+
+@login_required
+@require_POST
+def claim_text(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _visible_claim(request, pk)
+    form = ClaimTextForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, claim, status=INVALID, text_form=form)
+    try:
+        services.claim_update(
+            claim=claim,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            text=form.cleaned_data["text"],
+        )
+    except DomainError as error:
+        claim.refresh_from_db()
+        return _panel(
+            request, claim, status=INVALID, error=error.message, text_form=_with_field_errors(form, error)
+        )
+    return _after_write(request, claim, "Wording saved.")
 
 
 @login_required

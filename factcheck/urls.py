@@ -22,6 +22,7 @@ urlpatterns = [
     path("articles/<int:pk>/status/", claim_views.article_status, name="article-status"),
     path("claims/<int:pk>/", claim_views.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/status/", claim_views.claim_status, name="claim-status"),
+    path("claims/<int:pk>/text/", claim_views.claim_text, name="claim-text"),
     path("claims/<int:pk>/assign-me/", claim_views.claim_assign_me, name="claim-assign-me"),
     path("claims/<int:pk>/evidence/", claim_views.evidence_add, name="evidence-add"),
     path(

@@ -303,3 +303,25 @@ def test_it_refuses_suggestion_decisions_from_a_reviewer(client, bob, claim, tea
     assert client.post(f"/claims/{claim.pk}/suggestions/{suggestion.pk}/confirm/").status_code == 422
     suggestion.refresh_from_db()
     assert suggestion.status == "suggested"
+
+
+def test_it_edits_the_wording_and_refuses_a_stale_edit(client, alice, claim):
+    client.force_login(alice)
+    response = client.post(
+        f"/claims/{claim.pk}/text/", {"text": "The council approved 7 bus lines.", "version": 1}
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.text, claim.version) == ("The council approved 7 bus lines.", 2)
+    stale = client.post(f"/claims/{claim.pk}/text/", {"text": "Overwritten", "version": 1})
+    assert stale.status_code == 422
+    assert "The claim changed since you read it" in stale.text
+    claim.refresh_from_db()
+    assert claim.text == "The council approved 7 bus lines."
+
+
+def test_it_refuses_blank_wording_on_the_form(client, alice, claim):
+    client.force_login(alice)
+    response = client.post(f"/claims/{claim.pk}/text/", {"text": "  ", "version": 1})
+    assert response.status_code == 422
+    assert "This field is required." in response.text

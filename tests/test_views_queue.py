@@ -144,3 +144,14 @@ def test_it_pages_through_a_long_queue_keeping_the_filters(client, alice, articl
     assert 'href="?status=new&amp;page=2"' in first
     second = client.get("/?status=new&page=2").text
     assert "Queued claim 54" in second and "Queued claim 00" not in second
+
+
+def test_it_only_redirects_back_to_a_queue_query(client, alice, article):
+    claim = _claim(article, "Take me")
+    client.force_login(alice)
+    response = client.post(
+        "/claims/assign/", {"mine": claim.pk, "next_query": "status=new\r\nSet-Cookie: x=1"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/?status=new")
+    assert "\n" not in response["Location"]

@@ -1,6 +1,7 @@
 """The day of an editor and a reviewer, in a real browser."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -27,7 +28,11 @@ def _submit_article(page, live_server, screenshot):
     page.get_by_label("Publisher").fill("Example News")
     page.get_by_label("Publication date").fill("2026-03-03")
     screenshot("submit-article")
+    # Hold the request a moment so the progress message can be seen.
+    page.route("**/articles/new/", lambda route: (time.sleep(0.5), route.continue_()))
     page.get_by_role("button", name="Submit and find claims").click()
+    expect(page.locator("#progress")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit and find claims")).to_be_disabled()
     page.wait_for_url(re.compile(r"/articles/\d+/$"), timeout=60_000)
     return Article.objects.get()
 

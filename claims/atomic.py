@@ -196,6 +196,15 @@ class AtomicClaim:
     quote_end: int = 0
     past_tense: bool = False
 
+    def source_text(self) -> str:
+        """The claim's own words as written, a space where words were left out between them."""
+        parts = []
+        for position, token in enumerate(self.tokens):
+            following = self.tokens[position + 1] if position + 1 < len(self.tokens) else None
+            adjacent = following is None or following.i == token.i + 1
+            parts.append(token.text + (token.whitespace_ if adjacent else " "))
+        return "".join(parts)
+
     def render(self) -> str:
         """The claim's text; keeps a question or exclamation mark that closes its sentence."""
         parts = []
@@ -463,7 +472,10 @@ def _past_tense(head: Token) -> bool:
     auxiliaries = {child.lower_ for child in head.children if child.dep_ in {"aux", "auxpass"}}
     if auxiliaries & {"will", "would", "shall", "'ll", "may", "might", "could", "can", "should"}:
         return False
-    return head.tag_ in {"VBD", "VBN"} or bool(auxiliaries & {"was", "were", "had", "did"})
+    if auxiliaries & {"was", "were", "had", "did", "has", "have", "been"}:
+        return True
+    # "is scheduled", "are expected": a present passive, not a past event
+    return head.tag_ == "VBD" or (head.tag_ == "VBN" and not auxiliaries & {"is", "are", "am", "be", "'s"})
 
 
 def _set_quote(claim: AtomicClaim, head: Token, own: list[Token]) -> None:

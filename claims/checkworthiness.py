@@ -29,7 +29,7 @@ _FEELINGS = {
     "dream", "disgusting", "outrageous", "shameful", "tragic", "deserve", "best", "worst",
     "furious", "angry", "terrified", "scared", "nightmare", "disaster", "outraged", "upset",
     "heartbroken", "fantastic", "excellent", "awesome", "justice", "shame", "disgrace", "ashamed",
-    "grateful", "thankful", "blessed", "miracle", "lucky", "fair", "unfair", "destroy", "ruin",
+    "grateful", "thankful", "blessed", "miracle", "lucky", "fair", "unfair",
 }  # fmt: skip
 _SPECULATION = {"may", "might", "could", "perhaps", "maybe", "possibly", "probably", "should", "must"}
 _PHOTO_CREDIT = re.compile(

@@ -17,6 +17,7 @@ The pipeline, one stage a function (or module) so each can be swapped:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -228,6 +229,8 @@ def claim_dates(
 ) -> list[dict[str, Any]]:
     """Stage 5a: DATE entities and bare years among the claim's words."""
     indexes = {token.i for token in atom.tokens}
+    if not atom.past_tense and any(token.lower_ in _FUTURE_MARKERS for token in atom.tokens):
+        context = dataclasses.replace(context, future=True)
     found: list[dict[str, Any]] = []
     covered: list[tuple[int, int]] = []
     for entity in doc.ents:
@@ -243,12 +246,13 @@ def claim_dates(
     return found
 
 
+_FUTURE_MARKERS = {"will", "scheduled", "due", "expected", "plans", "planned", "next", "upcoming", "'ll"}
 _AGE_AFTER_NAME = re.compile(r"[A-Z][\w'\u2019-]+,\s+(?:aged\s+)?(\d{1,3})\s*,")
 
 
 def claim_quantities(atom: atomic.AtomicClaim, dates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Stage 5b: quantities in the claim's own words, leaving out the numbers that are dates."""
-    source = "".join(token.text_with_ws for token in atom.tokens)
+    source = atom.source_text()
     skip = [match.span() for found in dates for match in re.finditer(re.escape(found["text"]), source)]
     skip += normalisation.bare_years(source)
     quantities = normalisation.parse_quantities(source, skip=skip)
@@ -256,7 +260,11 @@ def claim_quantities(atom: atomic.AtomicClaim, dates: list[dict[str, Any]]) -> l
     nouns = {token.lower_ for token in atom.tokens if token.pos_ in {"NOUN", "PROPN"}}
     for quantity in quantities:
         counted = quantity["text"].rsplit(" ", 1)[-1].lower()
-        counted_noun = quantity["unit"] == quantity["si_unit"] and not quantity["unit"].isupper()
+        counted_noun = (
+            quantity["unit"] == quantity["si_unit"]
+            and not quantity["unit"].isupper()
+            and "kind" not in quantity
+        )
         if quantity["unit"] and counted_noun and counted not in nouns:
             # "a family of five documents their journey": the next word is a verb, not what is counted
             quantity.update(text=quantity["text"].rsplit(" ", 1)[0], unit="", si_unit="")

@@ -166,8 +166,10 @@ def _quantity_from_match(match: re.Match[str]) -> dict[str, Any] | None:
         if match["currency_word"]:
             quantity["text"] = _text_until(match, "currency_word")
         quantity.update(unit=currency, si_value=quantity["value"], si_unit=currency)
-    elif match["age"]:
+    elif match["age"] or (unit_word in {"year", "years"} and match.string[match.end() :].startswith(" old")):
         quantity.update(unit="year", si_value=quantity["value"], si_unit="year", kind="age")
+        if not match["age"]:
+            quantity["text"] += " old"
     elif unit_word:
         _apply_unit(quantity, value, unit_word, match)
     else:
@@ -250,15 +252,17 @@ class DateContext:
     # reference is not the publication date.
     year: int | None
     from_publication: bool = False
+    # A planned event ("the vote is scheduled for March 12") lies after the reference, not before.
+    future: bool = False
 
 
 @lru_cache(maxsize=16)
-def _parser(base: date) -> Any:
+def _parser(base: date, future: bool = False) -> Any:
     from dateparser.date import DateDataParser
 
     settings = {
         "RELATIVE_BASE": datetime(base.year, base.month, base.day),
-        "PREFER_DATES_FROM": "past",
+        "PREFER_DATES_FROM": "future" if future else "past",
         "PREFER_DAY_OF_MONTH": "first",
     }
     return DateDataParser(languages=["en"], settings=settings)
@@ -331,7 +335,7 @@ def _parse_with_dateparser(
     core = _number_words_to_digits(core)
     core = re.sub(r"\bthis year\b", str(base.year), core, flags=re.IGNORECASE)
     core = re.sub(r"\b(earlier|later) (in\s+)?", "", core, flags=re.IGNORECASE)
-    data = _parser(base).get_date_data(core)
+    data = _parser(base, context.future).get_date_data(core)
     if data.date_obj is None:
         return None
     found: date = data.date_obj.date()

@@ -180,6 +180,7 @@ def test_it_leaves_a_pronoun_alone_when_no_person_fits():
         ),
         ("The vaccine was introduced in 1971.", "Photo: Jane Doe/Getty Images"),
         ("Mayor Tom Reed opened the bridge on June 8.", "Perhaps the bridge will help."),
+        ("The union said the plan would destroy 40,000 jobs.", "Commuters are furious."),
     ],
 )
 def test_it_scores_specific_facts_above_feelings_and_credits(high, low):
@@ -221,6 +222,7 @@ def test_it_scores_a_headline_line_lower_than_the_same_sentence_in_the_text():
         ("Fines of about £5m.", {"value": 5e6, "unit": "GBP", "qualifier": "about"}),
         ("It reached 40C.", {"unit": "°C", "si_value": 313.15, "si_unit": "K"}),
         ("Her 17-year-old son.", {"value": 17.0, "unit": "year", "kind": "age"}),
+        ("He is 49 years old.", {"text": "49 years old", "value": 49.0, "si_unit": "year", "kind": "age"}),
         ("He was held for nine months.", {"value": 9.0, "unit": "month", "si_unit": "s"}),
     ],
 )
@@ -290,6 +292,14 @@ def test_it_takes_a_missing_year_from_the_article_and_relative_dates_from_its_ow
 def test_it_resolves_relative_dates_against_publication():
     (claim,) = claims_of("The factory closed just over five years ago.", published_at=datetime(2024, 2, 1))
     assert claim.dates == [{"text": "just over five years ago", "date": "2019-01-01", "precision": "year"}]
+
+
+def test_it_puts_a_planned_event_after_publication_and_a_past_one_before():
+    published = datetime(2024, 11, 2)
+    (planned,) = claims_of("The vote is scheduled for March 12.", published_at=published)
+    (held,) = claims_of("The vote was held on March 12.", published_at=published)
+    assert planned.dates[0]["date"] == "2025-03-12"
+    assert held.dates[0]["date"] == "2024-03-12"
 
 
 def test_it_leaves_out_a_relative_date_it_cannot_anchor():

@@ -1,13 +1,34 @@
 """django-filter FilterSets for the API lists. Each narrows a queryset already scoped by claims/access.py."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import django_filters
 from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from rest_framework.exceptions import ValidationError
 
 from claims.models import Article, Claim, Rating, Verdict, Webhook, WebhookDelivery
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time, compared in UTC: PostgreSQL refuses offsets beyond ±15:59 that
+    Python accepts (e.g. +20:06), and a date near year 1 or 9999 may not fit once converted."""
+
+    @property
+    def parent_name(self) -> str:
+        """The query parameter this filter reads (its name in the FilterSet)."""
+        return next((name for name, item in self.parent.filters.items() if item is self), self.field_name)
+
+    def filter(self, qs: QuerySet[Any], value: datetime | None) -> QuerySet[Any]:
+        if value is None:
+            return qs
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError as error:
+            raise ValidationError({self.parent_name: ["Date-time out of range."]}) from error
+        return super().filter(qs, value)
 
 
 def _contains_any(queryset: QuerySet[Any], fields: list[str], value: str) -> QuerySet[Any]:
@@ -20,10 +41,10 @@ def _contains_any(queryset: QuerySet[Any], fields: list[str], value: str) -> Que
 class ArticleFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Article.Status.choices)
     publisher = django_filters.CharFilter(lookup_expr="iexact", help_text="Exact publisher name, any case.")
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
     q = django_filters.CharFilter(method="search", help_text="Words in the title or text.")
 
     class Meta:
@@ -98,8 +119,8 @@ class PublicVerdictFilter(django_filters.FilterSet):
     language = django_filters.CharFilter(field_name="claim__article__language", lookup_expr="iexact")
     publisher = django_filters.CharFilter(field_name="claim__article__publisher", lookup_expr="icontains")
     rating = django_filters.ChoiceFilter(choices=Rating.choices)
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lt")
 
     class Meta:
         model = Verdict

@@ -43,3 +43,7 @@ urlpatterns = [
     path("sources/", source_views.source_list, name="source-list"),
     path("sources/<int:pk>/", source_views.source_detail, name="source-detail"),
 ]
+
+# JSON errors under /api/ for URLs no route matches, and for crashes.
+handler404 = "factcheck.exceptions.page_not_found"
+handler500 = "factcheck.exceptions.server_error"

@@ -139,7 +139,7 @@ def _normalised(serializer: SourceInputSerializer) -> str:
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
-    source = SourceSerializer(read_only=True)
+    source = SourceSerializer(read_only=True)  # type: ignore[assignment]  # a field named like Field.source
     added_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
@@ -150,7 +150,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class EvidenceInputSerializer(serializers.Serializer):
-    source = serializers.IntegerField(min_value=1, required=False, help_text="An existing source id, or")
+    source = serializers.IntegerField(min_value=1, required=False, help_text="An existing source id, or")  # type: ignore[assignment]
     url = serializers.CharField(max_length=2000, required=False, help_text="a URL (stored as a source).")
     stance = serializers.ChoiceField(choices=Evidence.Stance.choices)
     quote = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")

@@ -150,5 +150,8 @@ def test_it_opens_and_edits_a_claim_below_the_list_threshold(team, alice):
     low = ClaimFactory(article=ArticleFactory(team=team), checkworthiness=0.1)
     client = api_client_for(alice)
     assert client.get(f"{URL}{low.pk}/").status_code == 200
-    assert client.patch(f"{URL}{low.pk}/", {"version": 1, "status": "dismissed"}, format="json").status_code == 200
+    assert (
+        client.patch(f"{URL}{low.pk}/", {"version": 1, "status": "dismissed"}, format="json").status_code
+        == 200
+    )
     assert client.get(f"{URL}{low.pk}/history/").json()["count"] == 1

@@ -74,6 +74,7 @@ class EntityMemory:
     organisations: list[tuple[str, int, bool]] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     roles: dict[str, str] = field(default_factory=dict)
+    last_subject: str | None = None  # the previous sentence's subject, when a thing ("it")
     sentence_number: int = 0
 
     def person(self, name: str) -> Person:
@@ -107,6 +108,7 @@ class EntityMemory:
                 self.organisations.append((name, self.sentence_number, _is_subject(entity)))
             if name and entity.label_ in {"GPE", "LOC"}:
                 self.places.append(name)
+        self.last_subject = _thing_subject(doc, self)
         self.sentence_number += 1
 
 
@@ -377,6 +379,10 @@ def _shared_tokens(head: Token, own: list[Token]) -> list[Token]:
     # parser attaching too low: it shares the governing clause's subject, not the infinitive's frame.
     while anchor.dep_ in {"xcomp", "ccomp"} and anchor.tag_ == "VB" and head.tag_ in {"VBD", "VBZ", "VBP"}:
         anchor = anchor.head
+    # "said the figures were disappointing but blamed strikes": a lexical verb is not coordinated
+    # with a reported copula but with the reporting verb.
+    if anchor.dep_ == "ccomp" and anchor.lemma_ == "be" and head.pos_ == "VERB" and head.tag_ == "VBD":
+        anchor = anchor.head
     shared: list[Token] = []
     for child in anchor.children:
         if child.dep_ in _SUBJECTS:
@@ -523,7 +529,7 @@ def _lone_proper_noun(token: Token) -> bool:
 
 def _already_named(claim: AtomicClaim, token: Token, replacement: str) -> bool:
     earlier = " ".join(claim.replacements.get(t.i, t.text) for t in claim.tokens if t.i < token.i)
-    name = replacement.removesuffix("\u2019s")
+    name = replacement.removesuffix("\u2019s").removesuffix("\u2019")
     return name in earlier
 
 
@@ -580,28 +586,53 @@ def _recent_organisation(token: Token, doc: Doc, memory: EntityMemory) -> str | 
 
 
 def _it_reference(token: Token, doc: Doc, memory: EntityMemory) -> str | None:
-    """ "it" is the subject of the sentence's main clause, or an organisation subject just before."""
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None) if root is not None else None
+    """ "it" is the subject of the sentence's main clause, else of the sentence before."""
     clause = token.head if token.dep_ != "poss" else token.head.head
+    if _dummy_it(token, clause):
+        return None
     local_subjects = [c for c in clause.children if c.dep_ in _SUBJECTS and c.i != token.i]
+    subject = _thing_subject(doc, memory)
+    root_subject = _root_subject(doc)
+    if root_subject is not None and root_subject.i < token.i and root_subject.i != token.i:
+        if all(c.i == root_subject.i or c.pos_ == "PRON" for c in local_subjects):
+            return subject
+        return None
+    if token.dep_ == "poss" and local_subjects:
+        return None
+    return memory.last_subject
+
+
+def _dummy_it(token: Token, clause: Token) -> bool:
+    """ "It is likely that …", "What a night it was!": "it" points at nothing."""
+    if token.lower_ != "it" or clause.lemma_ != "be":
+        return False
+    exclamative = token.doc[0].lower_ in {"what", "how"}
+    extraposed = any(child.dep_ in {"ccomp", "xcomp", "csubj", "advcl"} for child in clause.children)
+    return exclamative or extraposed
+
+
+def _root_subject(doc: Doc) -> Token | None:
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    return next((c for c in root.children if c.dep_ in _SUBJECTS), None) if root is not None else None
+
+
+def _thing_subject(doc: Doc, memory: EntityMemory) -> str | None:
+    """The main clause's subject as words, when it is a singular thing (not a person, not "it")."""
+    subject = _root_subject(doc)
     if (
-        subject is not None
-        and subject.i < token.i
-        and subject.pos_ in {"NOUN", "PROPN"}
-        and subject.tag_ in {"NN", "NNP"}
-        and subject.ent_type_ != "PERSON"
-        and all(c.i == subject.i or c.pos_ == "PRON" for c in local_subjects)
+        subject is None
+        or subject.pos_ not in {"NOUN", "PROPN"}
+        or subject.tag_ not in {"NN", "NNP"}
+        or subject.ent_type_ in {"PERSON", "NORP"}
+        or subject.lemma_.lower() in ROLE_NOUNS
     ):
-        words = [t for t in subject.subtree if not _inside_clause(t, subject)]
-        resolved = _definite_reference(subject, doc, memory) if _bare_definite(subject) else None
-        return resolved or tidy(" ".join(t.text for t in words)).rstrip(".")
-    previous = [
-        name
-        for name, number, subject_ in memory.organisations
-        if subject_ and number == memory.sentence_number - 1
-    ]
-    return previous[-1] if previous else None
+        return None
+    if _bare_definite(subject):
+        resolved = _definite_reference(subject, doc, memory)
+        if resolved:
+            return resolved
+    words = [t for t in subject.subtree if not _inside_clause(t, subject)]
+    return tidy(" ".join(t.text for t in words)).rstrip(".")
 
 
 def _person_before(token: Token, doc: Doc, memory: EntityMemory, gender: str) -> str | None:

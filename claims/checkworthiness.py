@@ -32,7 +32,7 @@ _FEELINGS = {
     "grateful", "thankful", "blessed", "miracle", "lucky", "fair", "unfair",
 }  # fmt: skip
 _SPECULATION = {"may", "might", "could", "perhaps", "maybe", "possibly", "probably", "should", "must"}
-_PHOTO_CREDIT = re.compile(
+PHOTO_CREDIT = re.compile(
     r"^\s*(photo|photograph|picture|image|video|credit|source|illustration|graphic)s?\s*(by|:|/|credit)|"
     r"©|\b(getty images|shutterstock|reuters|afp|ap photo|associated press|alamy|pa wire|epa)\s*\.?$",
     re.IGNORECASE,
@@ -44,7 +44,7 @@ _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 def score(tokens: Iterable[Token], text: str, quote: str, *, headline: bool = False) -> tuple[float, str]:
     """`headline`: the claim is a whole line without a closing full stop (a headline or caption)."""
     words = [token for token in tokens if not token.is_space]
-    if _PHOTO_CREDIT.search(quote):
+    if PHOTO_CREDIT.search(quote):
         return 0.05, "photo or source credit"
     quoted = [token for token in words if inside_quotation(token) and not token.is_punct]
     quotation = len(quoted) >= 0.4 * max(1, len([token for token in words if not token.is_punct]))

@@ -201,10 +201,8 @@ def build_claim(
     dates = claim_dates(doc, atom, context)
     quantities = claim_quantities(atom, dates)
     headline = (
-        piece.text == body[piece.start : piece.end]
-        and _whole_line(body, piece)
-        and not re.search(r"[.!?…][”\u2019\"]?$", piece.text)
-    )
+        _whole_line(body, piece) and not re.search(r"[.!?…][”\u2019\"]?$", piece.text)
+    ) or _caption_line(body, piece)
     score, reason = checkworthiness.score(atom.tokens, text, quote, headline=headline)
     return ExtractedClaim(
         text=text,
@@ -216,6 +214,14 @@ def build_claim(
         quantities=quantities,
         dates=dates,
     )
+
+
+def _caption_line(body: str, piece: Span) -> bool:
+    """A line that ends with a photo credit is a caption, every sentence of it."""
+    line_end = body.find("\n", piece.end)
+    line = body[body.rfind("\n", 0, piece.start) + 1 : line_end if line_end >= 0 else len(body)]
+    last_sentence = re.split(r"(?<=[.!?])\s+", line.strip())[-1]
+    return line.strip() != piece.text and bool(checkworthiness.PHOTO_CREDIT.search(last_sentence))
 
 
 def _whole_line(body: str, piece: Span) -> bool:

@@ -222,6 +222,11 @@ _HEDGES = re.compile(
 _SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _SEASON = re.compile(r"(?:(this|last|next)\s+)?(spring|summer|autumn|fall|winter)(?:\s+(\d{4}))?", re.I)
 _RANGE = re.compile(r"\s+(?:to|until|till|through|and)\s+|\s*[-\u2013]\s*(?=[A-Za-z]|\d{4})")
+_LEADING_DURATION = re.compile(
+    rf"^{_NUMBER}\s+(?:days?|weeks?|months?|years?|hours?)\s+(?!ago\b|later\b|earlier\b|before\b|after\b|old\b)",
+    re.IGNORECASE,
+)
+_PART_OF = re.compile(r"^(?:the\s+)?(?:end|start|beginning|middle|turn|first half|second half)\s+of\s+", re.I)
 _DECADE = re.compile(r"\b(?:the\s+)?(\d{3})0s\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.$£€])\b(1[5-9]\d\d|20\d\d)\b(?![\d,%]|\.\d)")
 _EXPLICIT_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
@@ -274,6 +279,7 @@ def parse_date(expression: str, context: DateContext) -> dict[str, Any] | None:
     core = _HEDGES.sub("", text).strip()
     core = re.sub(r"^(?:in|on|since|by|from|until|during|of)\s+", "", core, flags=re.IGNORECASE)
     core = re.sub(r"^(?:the\s+)?(?:early|mid|late)[- ]+", "", core, flags=re.IGNORECASE)
+    core = _PART_OF.sub("", core)
     if not core or _DURATION_ONLY.match(core) or not _DATE_WORD.search(core):
         return None
     season = _SEASON.fullmatch(core)
@@ -316,6 +322,8 @@ def _season(text: str, match: re.Match[str], context: DateContext) -> dict[str, 
 
 def parse_dates(expression: str, context: DateContext) -> list[dict[str, Any]]:
     """A date or a range of two ("March 2019 to June 2020"): every date the expression names."""
+    # "11 days this year": the duration is a quantity, the date is "this year".
+    expression = _LEADING_DURATION.sub("", expression.strip())
     single = parse_date(expression, context)
     if single is not None:
         return [single]
@@ -340,6 +348,9 @@ def _parse_with_dateparser(
         return None
     found: date = data.date_obj.date()
     precision = data.period or "day"
+    weekday = _WEEKDAY.match(core)
+    if weekday and context.reference and context.reference.strftime("%A").lower() == weekday.group(1).lower():
+        found = context.reference  # "on Thursday" in an article published on a Thursday: that day
     if not context.from_publication and not has_year and not relative and context.year is not None:
         try:
             found = found.replace(year=context.year)

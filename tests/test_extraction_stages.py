@@ -114,6 +114,16 @@ def test_it_splits_a_participle_but_not_a_name_giving_one():
     assert len(claims_of("The comet, named C/2023 A3, passed Earth in October.")) == 1
 
 
+def test_it_gives_a_contrasting_verb_to_the_speaker_not_the_reported_clause():
+    texts = texts_of(
+        "Minister Victoria Atkins said the figures were disappointing but blamed recent strikes."
+    )
+    assert texts == [
+        "Minister Victoria Atkins said the figures were disappointing.",
+        "Minister Victoria Atkins blamed recent strikes.",
+    ]
+
+
 def test_it_does_not_split_inside_a_direct_quotation():
     claims = claims_of("“We lost our house and we lost our jobs,” the farmer said.")
     assert len(claims) == 1
@@ -162,6 +172,12 @@ def test_it_resolves_a_role_a_company_and_a_surname():
     assert "Ana Ruiz visited the site in June." in texts
 
 
+def test_it_resolves_it_to_the_thing_the_previous_sentence_was_about():
+    texts = texts_of("The government promised to cut waiting lists. It has spent $3 billion so far.")
+    assert texts[1] == "The government has spent $3 billion so far."
+    assert texts_of("It is likely that prices will rise.") == ["It is likely that prices will rise."]
+
+
 def test_it_leaves_a_pronoun_alone_when_no_person_fits():
     assert texts_of("He said the storm was over.") == ["He said the storm was over."]
 
@@ -195,6 +211,13 @@ def test_it_scores_a_superlative_above_the_same_plain_statement():
     (plain,) = claims_of("The operator cancelled trains on the western line.")
     assert record.checkworthiness > plain.checkworthiness
     assert "superlative" in record.reason
+
+
+def test_it_scores_every_sentence_of_a_photo_caption_low():
+    body = "The ward reopened in May.\nA nurse at St Thomas' Hospital in London. Photograph: PA"
+    claims = claims_of(body)
+    assert claims[0].checkworthiness >= 0.5
+    assert all(claim.checkworthiness < 0.5 for claim in claims[1:])
 
 
 def test_it_scores_a_headline_line_lower_than_the_same_sentence_in_the_text():
@@ -300,6 +323,21 @@ def test_it_puts_a_planned_event_after_publication_and_a_past_one_before():
     (held,) = claims_of("The vote was held on March 12.", published_at=published)
     assert planned.dates[0]["date"] == "2025-03-12"
     assert held.dates[0]["date"] == "2024-03-12"
+
+
+def test_it_reads_weekdays_parts_of_months_and_durations_before_a_date():
+    published = datetime(2023, 11, 9)  # a Thursday
+    (claim,) = claims_of(
+        "Doctors walked out for 11 days this year, figures released on Thursday showed.",
+        published_at=published,
+    )
+    assert [(d["text"], d["date"]) for d in claim.dates] == [
+        ("this year", "2023-01-01"),
+        ("Thursday", "2023-11-09"),
+    ]
+    assert [q["text"] for q in claim.quantities] == ["11 days"]
+    (end,) = claims_of("Lists grew at the end of September.", published_at=published)
+    assert end.dates[0]["date"] == "2023-09-01"
 
 
 def test_it_leaves_out_a_relative_date_it_cannot_anchor():

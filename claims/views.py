@@ -44,7 +44,9 @@ QUEUE_PAGE_SIZE = 50
 
 
 def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
+    """An htmx request that wants a partial; restoring history needs the whole page."""
+    htmx = getattr(request, "htmx", None)
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def _threshold() -> float:

@@ -155,3 +155,11 @@ def test_it_only_redirects_back_to_a_queue_query(client, alice, article):
     assert response.status_code == 302
     assert response["Location"].startswith("/?status=new")
     assert "\n" not in response["Location"]
+
+
+def test_it_answers_an_htmx_history_restore_with_the_whole_page(client, alice, article):
+    client.force_login(alice)
+    response = client.get(
+        "/?status=new", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in response.text

@@ -222,3 +222,12 @@ def test_it_lists_recent_articles_of_my_teams_on_the_queue(client, alice, charli
     html = client.get("/").text
     assert f'href="/articles/{article.pk}/">Transit cuts</a>' in html
     assert "Sports secret" not in html
+
+
+def test_it_says_when_the_same_text_was_submitted_before(client, alice):
+    client.force_login(alice)
+    first = client.post("/articles/new/", {"body": BODY})
+    again = client.post("/articles/new/", {"body": BODY + "\n"}, follow=True)
+    assert again.redirect_chain[-1][0] == first["Location"]
+    assert "This text was submitted before" in again.text
+    assert Article.objects.count() == 1

@@ -163,3 +163,14 @@ def test_it_works_without_javascript(browser, live_server, alice):
     expect(page.locator("body")).to_contain_text("Submitted for review.")
     assert re.search(r"/claims/\d+/$", page.url)
     context.close()
+
+
+def test_it_shows_form_errors_in_place_over_htmx(page, live_server, log_in, alice):
+    log_in("alice")
+    page.goto(f"{live_server.url}/articles/new/")
+    page.get_by_label("URL").fill("javascript:alert(1)")
+    page.get_by_role("button", name="Submit and find claims").click()
+    expect(page.locator("#article-form")).to_contain_text("Paste the article text or upload a file.")
+    expect(page.locator("#article-form")).to_contain_text("Enter a valid URL.")
+    assert page.url == f"{live_server.url}/articles/new/"
+    assert Article.objects.count() == 0

@@ -92,8 +92,17 @@ class EntityMemory:
             return name
         return next((p.name for p in reversed(self.persons) if p.name.split()[-1] == name), name)
 
+    def mentions(self, doc: Doc) -> list[Mention]:
+        """People named in the sentence, bare surnames of people named before included."""
+        found = people_in(doc)
+        taken = {i for mention in found for i in range(mention.start, mention.end)}
+        for token in doc:
+            if token.i not in taken and _lone_proper_noun(token) and self.full_name(token.text) != token.text:
+                found.append(Mention(token.text, token.i, token.i + 1, [], None))
+        return sorted(found, key=lambda mention: mention.start)
+
     def observe(self, doc: Doc) -> None:
-        mentions = people_in(doc)
+        mentions = self.mentions(doc)
         for mention in mentions:
             person = self.person(self.full_name(mention.name))
             person.gender = person.gender or mention.gender
@@ -518,9 +527,11 @@ def _lone_proper_noun(token: Token) -> bool:
     """A surname on its own ("Ruiz said"), not part of a longer name."""
     doc = token.doc
     neighbours = [doc[i] for i in (token.i - 1, token.i + 1) if 0 <= i < len(doc)]
-    # The small model tags a bare surname at a sentence start as a common noun ("Ruiz visited").
+    # The small model tags a bare surname at a sentence start as anything ("Ruiz visited" NOUN,
+    # "Fischer, the world number two," ADV); it is only ever checked against names already seen.
     return (
-        token.pos_ in {"PROPN", "NOUN"}
+        token.pos_ not in {"PUNCT", "NUM", "PRON", "DET"}
+        and not token.is_stop
         and token.text[:1].isupper()
         and token.dep_ not in {"compound", "amod"}
         and not any(other.pos_ == "PROPN" for other in neighbours)
@@ -530,7 +541,7 @@ def _lone_proper_noun(token: Token) -> bool:
 def _already_named(claim: AtomicClaim, token: Token, replacement: str) -> bool:
     earlier = " ".join(claim.replacements.get(t.i, t.text) for t in claim.tokens if t.i < token.i)
     name = replacement.removesuffix("\u2019s").removesuffix("\u2019")
-    return name in earlier
+    return name in earlier or name.split()[-1] in earlier.split()
 
 
 def _reference(token: Token, doc: Doc, memory: EntityMemory) -> str | None:
@@ -625,6 +636,7 @@ def _thing_subject(doc: Doc, memory: EntityMemory) -> str | None:
         or subject.tag_ not in {"NN", "NNP"}
         or subject.ent_type_ in {"PERSON", "NORP"}
         or subject.lemma_.lower() in ROLE_NOUNS
+        or memory.full_name(subject.text) != subject.text
     ):
         return None
     if _bare_definite(subject):
@@ -636,7 +648,7 @@ def _thing_subject(doc: Doc, memory: EntityMemory) -> str | None:
 
 
 def _person_before(token: Token, doc: Doc, memory: EntityMemory, gender: str) -> str | None:
-    here = [mention for mention in people_in(doc) if mention.end <= token.i]
+    here = [mention for mention in memory.mentions(doc) if mention.end <= token.i]
     for mention in reversed(here):
         person = memory.person(memory.full_name(mention.name))
         if person.gender in {None, gender}:

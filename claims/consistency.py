@@ -22,6 +22,7 @@ _AGE_PATTERNS = [
     re.compile(
         rf"{_NAME}\s+(?:is|was|turned|turns)\s+(?P<age>\d{{1,3}})(?:\s+years\s+old|\s*[,.;]|\s+when\b)"
     ),
+    re.compile(rf"{_NAME}\s+(?:turned|turns)\s+(?P<age>\d{{1,3}})\b(?!\s*(?:%|per|years? ago))"),
 ]
 _BORN = re.compile(
     rf"{_NAME}(?:,[^,]{{1,80}},)?\s+(?:was\s+)?born\s+(?:in|on)\s+[^.;]*?\b(?P<year>1[89]\d\d|20\d\d)\b"

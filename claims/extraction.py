@@ -235,7 +235,10 @@ def claim_dates(
 ) -> list[dict[str, Any]]:
     """Stage 5a: DATE entities and bare years among the claim's words."""
     indexes = {token.i for token in atom.tokens}
-    if not atom.past_tense and any(token.lower_ in _FUTURE_MARKERS for token in atom.tokens):
+    if not atom.past_tense and any(
+        token.lower_ in _FUTURE_MARKERS or (token.lemma_ in _SCHEDULE_VERBS and token.tag_ in {"VBZ", "VBP"})
+        for token in atom.tokens
+    ):
         context = dataclasses.replace(context, future=True)
     found: list[dict[str, Any]] = []
     covered: list[tuple[int, int]] = []
@@ -253,7 +256,10 @@ def claim_dates(
 
 
 _FUTURE_MARKERS = {"will", "scheduled", "due", "expected", "plans", "planned", "next", "upcoming", "'ll"}
+# "Wimbledon begins on June 30": a present-tense schedule points forward.
+_SCHEDULE_VERBS = {"begin", "start", "open", "close", "end", "run", "launch", "resume", "kick", "take"}
 _AGE_AFTER_NAME = re.compile(r"[A-Z][\w'\u2019-]+,\s+(?:aged\s+)?(\d{1,3})\s*,")
+_AGE_AFTER_VERB = re.compile(r"\b(?:turned|turns|aged)\s+(\d{1,3})\b")
 
 
 def claim_quantities(atom: atomic.AtomicClaim, dates: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -263,6 +269,7 @@ def claim_quantities(atom: atomic.AtomicClaim, dates: list[dict[str, Any]]) -> l
     skip += normalisation.bare_years(source)
     quantities = normalisation.parse_quantities(source, skip=skip)
     ages = {match.group(1) for match in _AGE_AFTER_NAME.finditer(source)}
+    ages |= {match.group(1) for match in _AGE_AFTER_VERB.finditer(source)}
     nouns = {token.lower_ for token in atom.tokens if token.pos_ in {"NOUN", "PROPN"}}
     for quantity in quantities:
         counted = quantity["text"].rsplit(" ", 1)[-1].lower()

@@ -88,14 +88,18 @@ _QUALIFIERS = (
     "roughly|approximately|some|just over|just under|well over|close to|an estimated|under"
 )
 _WORD_NUMBER = "|".join(sorted((re.escape(word) for word in _SMALL), key=len, reverse=True))
-_NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?)"
+_NUMBER = (
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    rf"|(?:{_WORD_NUMBER})\b(?:[- ](?:{_WORD_NUMBER})\b)?)"
+)
 # "m" and "k" scale only money ("$5m"); after a bare number "5m" is five metres.
 _SCALE = r"(?:(?:hundred|thousand|million|billion|trillion|bn|mn)\b|(?(currency)(?:m|k)\b|(?!)))"
 _UNIT_NAMES = "|".join(sorted((re.escape(name) for name in _UNITS), key=len, reverse=True))
 _CURRENCY_NAMES = "|".join(sorted((re.escape(name) for name in _CURRENCY_WORDS), key=len, reverse=True))
 _QUANTITY = re.compile(
     rf"(?<![\w.])(?:(?P<qualifier>{_QUALIFIERS})\s+)?"
-    rf"(?P<currency>US\$|[$£€¥₹])?\s?(?P<number>{_NUMBER})(?!\d)(?!,\d)(?!(?:st|nd|rd|th)\b)"
+    rf"(?P<currency>US\$|[$£€¥₹])?\s?(?<!\d[-\u2013])(?P<number>{_NUMBER})(?!\d)(?!,\d)(?![-\u2013]\d)"
+    rf"(?!(?:st|nd|rd|th)\b)"
     rf"(?:\s?(?P<scale>{_SCALE}))?"
     rf"(?:(?P<age>-year-old)|\s?(?P<unit>{_UNIT_NAMES})(?![\w])"
     rf"(?:\s?(?P<number2>\d+(?:\.\d+)?)\s?(?P<unit2>in|inches|inch|lb|lbs|pounds)\b)?"
@@ -223,7 +227,8 @@ _SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12
 _SEASON = re.compile(r"(?:(this|last|next)\s+)?(spring|summer|autumn|fall|winter)(?:\s+(\d{4}))?", re.I)
 _RANGE = re.compile(r"\s+(?:to|until|till|through|and)\s+|\s*[-\u2013]\s*(?=[A-Za-z]|\d{4})")
 _LEADING_DURATION = re.compile(
-    rf"^{_NUMBER}\s+(?:days?|weeks?|months?|years?|hours?)\s+(?!ago\b|later\b|earlier\b|before\b|after\b|old\b)",
+    rf"^(?:{_NUMBER}\s+(?:days?|weeks?|months?|years?|hours?)\s+(?!ago\b|later\b|earlier\b|before\b|after\b|old\b)"
+    r"|\d{1,3}\s+(?=(?:last|this|next|earlier|later)\b))",
     re.IGNORECASE,
 )
 _PART_OF = re.compile(r"^(?:the\s+)?(?:end|start|beginning|middle|turn|first half|second half)\s+of\s+", re.I)

@@ -178,6 +178,14 @@ def test_it_resolves_it_to_the_thing_the_previous_sentence_was_about():
     assert texts_of("It is likely that prices will rise.") == ["It is likely that prices will rise."]
 
 
+def test_it_counts_a_bare_surname_as_the_latest_mention():
+    body = (
+        "Lena Fischer beat Maria Costa in the final on Saturday. "
+        "Fischer, the world number two, collected $2 million. She has won 41 matches this season."
+    )
+    assert texts_of(body)[-1] == "Lena Fischer has won 41 matches this season."
+
+
 def test_it_leaves_a_pronoun_alone_when_no_person_fits():
     assert texts_of("He said the storm was over.") == ["He said the storm was over."]
 
@@ -255,8 +263,12 @@ def test_it_normalises_quantities(text, expected):
     assert quantity["text"] in text
 
 
-def test_it_reads_no_quantity_from_ordinals_and_leaves_dates_out():
+def test_it_reads_no_quantity_from_ordinals_scores_or_words_inside_words():
     assert parse_quantities("The 21st century began.") == []
+    assert parse_quantities("Tennis star wins 6-3, 7-5 and the team won 3-1.") == []
+
+
+def test_it_leaves_dates_out_of_quantities():
     claim = claims_of("The plant closed on March 3, 2015 after 40 years.")[0]
     assert [q["value"] for q in claim.quantities] == [40.0]
     assert claim.dates == [{"text": "March 3, 2015", "date": "2015-03-03", "precision": "day"}]
@@ -372,6 +384,8 @@ def test_it_flags_conflicting_ages_and_durations():
     claims = claims_of(body, published_at=datetime(2024, 5, 1))
     kinds = {flag["kind"] for claim in claims for flag in claim.flags}
     assert kinds == {"conflicting_ages", "duration_mismatch"}
+    turned = claims_of("Lena Fischer turned 22 last week. Lena Fischer, 25, thanked her coach.")
+    assert all(claim.flags[0]["kind"] == "conflicting_ages" for claim in turned)
 
 
 def test_it_flags_a_past_event_dated_after_publication():

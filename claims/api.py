@@ -167,6 +167,58 @@ class ArticleCreatedSerializer(serializers.Serializer):
     created = serializers.BooleanField()
 
 
+CLAIM_EXAMPLE = {
+    "id": 42,
+    "article": 7,
+    "text": "The mayor cut the transit budget by 12% in 2025.",
+    "quote": "cut the transit budget by 12%",
+    "start": 31,
+    "end": 60,
+    "checkworthiness": 0.86,
+    "reason": "a quantity",
+    "status": "in_review",
+    "duplicate_of": None,
+    "quantities": [{"text": "12%", "value": 12, "unit": "percent"}],
+    "dates": [],
+    "flags": [],
+    "verdict": {"rating": "false", "summary": "The cut was 2%.", "state": "draft"},
+    "version": 4,
+    "assigned_to": 3,
+    "updated_at": "2026-03-03T10:15:00Z",
+}
+ARTICLE_EXAMPLE = {
+    "id": 7,
+    "title": "Council cuts transit budget",
+    "url": "https://news.example.org/transit",
+    "publisher": "Example News",
+    "published_at": "2026-03-03T09:00:00Z",
+    "language": "en",
+    "status": "done",
+    "error": "",
+    "content_hash": "9f2c0a7d3e8b4c1f6a5d2e9b8c7f0a1d3e4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d",
+    "created_at": "2026-03-03T09:05:00Z",
+    "updated_at": "2026-03-03T09:05:02Z",
+    "claim_count": 12,
+    "claims_url": "https://factcheck.example.org/api/v1/articles/7/claims/",
+}
+ARTICLE_DETAIL_EXAMPLE = {
+    **ARTICLE_EXAMPLE,
+    "body": "The mayor, who took office in 2019, cut the transit budget by 12%.",
+    "team": 1,
+    "submitted_by": 3,
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Articles of your teams",
+        examples=[OpenApiExample("A page", value=[ARTICLE_EXAMPLE], response_only=True)],
+    ),
+    retrieve=extend_schema(
+        summary="One article, with its text",
+        examples=[OpenApiExample("Article", value=ARTICLE_DETAIL_EXAMPLE, response_only=True)],
+    ),
+)
 class ArticleViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ArticleOutputSerializer
     filterset_class = ArticleFilter
@@ -195,6 +247,18 @@ class ArticleViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
                     "url": "https://news.example.org/transit",
                     "publisher": "Example News",
                     "published_at": "2026-03-03T09:00:00Z",
+                },
+            ),
+            OpenApiExample(
+                "Stored and processed",
+                response_only=True,
+                status_codes=["201"],
+                value={
+                    "id": 7,
+                    "status": "done",
+                    "status_url": "https://factcheck.example.org/api/v1/articles/7/",
+                    "claims_url": "https://factcheck.example.org/api/v1/articles/7/claims/",
+                    "created": True,
                 },
             ),
         ],
@@ -247,6 +311,7 @@ class ArticleViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
         },
         description="Editors of the team re-run claim extraction (200 when done at once, 202 when a "
         "worker does it). Refused with 409 once claims have evidence or verdicts.",
+        examples=[OpenApiExample("Reprocessed", value=ARTICLE_DETAIL_EXAMPLE, response_only=True)],
     )
     @action(detail=True, methods=["post"])
     def reprocess(self, request: Request, pk: str | None = None) -> Response:
@@ -272,6 +337,13 @@ class ArticleClaimsViewSet(viewsets.GenericViewSet):
             OpenApiParameter("page_size", int, description="Up to 500."),
         ],
         responses=ClaimOutputSerializer(many=True),
+        examples=[
+            OpenApiExample(
+                "A page of claims",
+                value=[{k: v for k, v in CLAIM_EXAMPLE.items() if k not in {"assigned_to", "updated_at"}}],
+                response_only=True,
+            )
+        ],
     )
     def list(self, request: Request, article_pk: str) -> Response:
         article = get_object_or_404(access.visible_articles(request.user), pk=article_pk)
@@ -313,27 +385,6 @@ def _created_status(article: Article, created: bool) -> int:
 class ClaimSerializer(ClaimOutputSerializer):
     class Meta(ClaimOutputSerializer.Meta):
         fields = [*ClaimOutputSerializer.Meta.fields, "assigned_to", "updated_at"]
-
-
-CLAIM_EXAMPLE = {
-    "id": 42,
-    "article": 7,
-    "text": "The mayor cut the transit budget by 12% in 2025.",
-    "quote": "cut the transit budget by 12%",
-    "start": 31,
-    "end": 60,
-    "checkworthiness": 0.86,
-    "reason": "a quantity",
-    "status": "in_review",
-    "duplicate_of": None,
-    "quantities": [{"text": "12%", "value": 12, "unit": "percent"}],
-    "dates": [],
-    "flags": [],
-    "verdict": {"rating": "false", "summary": "The cut was 2%.", "state": "draft"},
-    "version": 4,
-    "assigned_to": 3,
-    "updated_at": "2026-03-03T10:15:00Z",
-}
 
 
 class ClaimUpdateSerializer(serializers.Serializer):
@@ -592,7 +643,11 @@ class VerdictViewSet(
         verdicts = access.visible_verdicts(self.request.user)
         return verdicts.select_related("claim__article__team", "author", "reviewer").order_by("-id")
 
-    @extend_schema(summary="List verdicts of your teams' claims", responses=VerdictSerializer(many=True))
+    @extend_schema(
+        summary="List verdicts of your teams' claims",
+        responses=VerdictSerializer(many=True),
+        examples=[OpenApiExample("A page", value=[VERDICT_EXAMPLE], response_only=True)],
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
@@ -777,6 +832,29 @@ def current_published_verdicts() -> Any:
     )
 
 
+PUBLIC_VERDICT_EXAMPLE = {
+    "id": 12,
+    "revision": 1,
+    "rating": "false",
+    "rating_value": 1,
+    "summary": "The cut was 2%, not 12%.",
+    "explanation": "The 12% figure is the capital budget.",
+    "published_at": "2026-03-03T11:00:00Z",
+    "claim": {
+        "id": 42,
+        "text": "The mayor cut the transit budget by 12%.",
+        "quote": "cut the transit budget by 12%",
+    },
+    "article": {
+        "title": "Council cuts transit budget",
+        "url": "https://news.example.org/transit",
+        "publisher": "Example News",
+        "language": "en",
+        "published_at": "2026-03-03T09:00:00Z",
+    },
+}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Published verdicts (no sign-in)",
@@ -785,34 +863,16 @@ def current_published_verdicts() -> Any:
         examples=[
             OpenApiExample(
                 "A page",
-                value=[
-                    {
-                        "id": 12,
-                        "revision": 1,
-                        "rating": "false",
-                        "rating_value": 1,
-                        "summary": "The cut was 2%, not 12%.",
-                        "explanation": "The 12% figure is the capital budget.",
-                        "published_at": "2026-03-03T11:00:00Z",
-                        "claim": {
-                            "id": 42,
-                            "text": "The mayor cut the transit budget by 12%.",
-                            "quote": "cut the transit budget by 12%",
-                        },
-                        "article": {
-                            "title": "Council cuts transit budget",
-                            "url": "https://news.example.org/transit",
-                            "publisher": "Example News",
-                            "language": "en",
-                            "published_at": "2026-03-03T09:00:00Z",
-                        },
-                    }
-                ],
+                value=[PUBLIC_VERDICT_EXAMPLE],
                 response_only=True,
             )
         ],
     ),
-    retrieve=extend_schema(summary="One published verdict (no sign-in)", auth=[]),
+    retrieve=extend_schema(
+        summary="One published verdict (no sign-in)",
+        auth=[],
+        examples=[OpenApiExample("Published verdict", value=PUBLIC_VERDICT_EXAMPLE, response_only=True)],
+    ),
 )
 class PublicVerdictViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PublicVerdictSerializer
@@ -875,7 +935,10 @@ WEBHOOK_EXAMPLE = {
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your teams' webhooks"),
+    list=extend_schema(
+        summary="Your teams' webhooks",
+        examples=[OpenApiExample("A page", value=[WEBHOOK_EXAMPLE], response_only=True)],
+    ),
     retrieve=extend_schema(
         summary="One webhook", examples=[OpenApiExample("Webhook", value=WEBHOOK_EXAMPLE)]
     ),
@@ -898,7 +961,10 @@ WEBHOOK_EXAMPLE = {
     ),
     partial_update=extend_schema(
         summary="Change a webhook",
-        examples=[OpenApiExample("Pause", value={"is_active": False}, request_only=True)],
+        examples=[
+            OpenApiExample("Pause", value={"is_active": False}, request_only=True),
+            OpenApiExample("Paused", value={**WEBHOOK_EXAMPLE, "is_active": False}, response_only=True),
+        ],
     ),
     destroy=extend_schema(summary="Remove a webhook"),
 )
@@ -934,6 +1000,38 @@ class WebhookViewSet(viewsets.ModelViewSet):
         filters=False,
         parameters=[OpenApiParameter("succeeded", bool), OpenApiParameter("event", str)],
         responses=WebhookDeliverySerializer(many=True),
+        examples=[
+            OpenApiExample(
+                "A retried delivery",
+                value=[
+                    {
+                        "id": 31,
+                        "delivery_id": "5b0e8f4e-3c1a-4d2b-9f7e-2a6c1d8e9b30",
+                        "event": "verdict.published",
+                        "attempt": 2,
+                        "succeeded": True,
+                        "status_code": 200,
+                        "error": "",
+                        "started_at": "2026-03-03T11:00:31Z",
+                        "finished_at": "2026-03-03T11:00:31Z",
+                        "next_attempt_at": None,
+                    },
+                    {
+                        "id": 30,
+                        "delivery_id": "5b0e8f4e-3c1a-4d2b-9f7e-2a6c1d8e9b30",
+                        "event": "verdict.published",
+                        "attempt": 1,
+                        "succeeded": False,
+                        "status_code": 503,
+                        "error": "HTTP 503 Service Unavailable",
+                        "started_at": "2026-03-03T11:00:00Z",
+                        "finished_at": "2026-03-03T11:00:01Z",
+                        "next_attempt_at": "2026-03-03T11:00:31Z",
+                    },
+                ],
+                response_only=True,
+            )
+        ],
     )
     @action(detail=True, methods=["get"])
     def deliveries(self, request: Request, pk: str | None = None) -> Response:

@@ -112,7 +112,12 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
         request=SourceUpdateSerializer,
         responses={200: SourceSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ErrorSerializer},
         examples=[
-            OpenApiExample("Retitle", value={"title": "Transit budget 2025 (final)"}, request_only=True)
+            OpenApiExample("Retitle", value={"title": "Transit budget 2025 (final)"}, request_only=True),
+            OpenApiExample(
+                "Retitled",
+                value={**SOURCE_EXAMPLE, "title": "Transit budget 2025 (final)"},
+                response_only=True,
+            ),
         ],
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:

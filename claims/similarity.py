@@ -14,14 +14,12 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
-from pgvector.django import CosineDistance
+from django.db.models import Q, QuerySet
 
 from claims import access, embeddings
 from claims.facts import Facts, entities_in, facts_agree, facts_of, token_count
@@ -36,7 +34,10 @@ DUPLICATE = ClaimSuggestion.Relation.DUPLICATE.value
 RELATED = ClaimSuggestion.Relation.RELATED.value
 # Reciprocal rank fusion constant (Cormack et al. 2009): damps the weight of the first ranks.
 RRF_K = 60
-MIN_CANDIDATES = 40
+MIN_CANDIDATES = 30
+# Room for the few rows the filters drop (the probe itself, other teams), so the index rarely
+# has to resume its scan (hnsw.iterative_scan) to fill the candidate list.
+EF_SEARCH_MARGIN = 10
 MAX_KEYWORDS = 32
 # Shorter texts ("He denied it.") match too much to be linked without an editor.
 MIN_AUTO_LINK_TOKENS = 8
@@ -95,60 +96,108 @@ def matchable_articles(articles: QuerySet[Article]) -> list[int]:
 
 # --- candidates ---
 
-
-def _vector_candidates(probe: Probe, claims: QuerySet[Claim], count: int) -> list[Claim]:
-    """The nearest claims by the HNSW index, each with its cosine `distance`.
-
-    Runs inside the caller's transaction: the index settings are SET LOCAL.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('hnsw.ef_search', %s, true), set_config('hnsw.iterative_scan', %s, true)",
-            [str(max(settings.FACTCHECK_SIMILARITY_EF_SEARCH, count)), "relaxed_order"],
+# Both candidate lists and their reciprocal rank fusion in one statement: the HNSW index orders
+# `nearest`, the GIN index (the same to_tsvector expression as claim_text_search_gin) answers
+# `keyword`; both see the same filters. Exact cosine distance comes back for every candidate.
+CANDIDATES_SQL = """
+WITH nearest AS (
+    SELECT id, row_number() OVER (ORDER BY distance, id) AS rank
+    FROM (
+        SELECT id, embedding <=> %(vector)s::vector AS distance
+        FROM claims_claim
+        WHERE embedding IS NOT NULL AND article_id = ANY(%(articles)s) AND id <> %(exclude)s
+        ORDER BY distance
+        LIMIT %(count)s
+    ) AS by_meaning
+),
+keyword AS (
+    SELECT id, row_number() OVER (ORDER BY relevance DESC, id) AS rank
+    FROM (
+        SELECT id, ts_rank_cd(
+            to_tsvector('english'::regconfig, COALESCE(text, '')),
+            plainto_tsquery('english'::regconfig, %(keywords)s)
+        ) AS relevance
+        FROM claims_claim
+        WHERE to_tsvector('english'::regconfig, COALESCE(text, ''))
+                @@ plainto_tsquery('english'::regconfig, %(keywords)s)
+            AND embedding IS NOT NULL AND article_id = ANY(%(articles)s) AND id <> %(exclude)s
+        ORDER BY relevance DESC, id
+        LIMIT %(count)s
+    ) AS by_words
+),
+fused AS (
+    SELECT id, SUM(1.0 / (%(rrf_k)s + rank)) AS fusion
+    FROM (SELECT id, rank FROM nearest UNION ALL SELECT id, rank FROM keyword) AS ranked
+    GROUP BY id
+)
+SELECT claim.id, claim.article_id, claim.text, claim.duplicate_of_id, claim.quantities, claim.dates,
+    claim.embedding <=> %(vector)s::vector AS distance,
+    EXISTS (
+        SELECT 1 FROM claims_claimsuggestion AS decided
+        WHERE decided.status = 'rejected' AND (
+            (decided.claim_id = claim.id AND decided.candidate_id = %(exclude)s)
+            OR (decided.candidate_id = claim.id AND decided.claim_id = %(exclude)s)
         )
-    nearest = _with_distance(claims.filter(embedding__isnull=False), probe).order_by(F("distance"))
-    return list(nearest[:count])
+    ) AS rejected
+FROM fused JOIN claims_claim AS claim ON claim.id = fused.id
+ORDER BY fused.fusion DESC, claim.id
+LIMIT %(count)s
+"""
 
 
-def _with_distance(claims: QuerySet[Claim], probe: Probe) -> QuerySet[Claim]:
-    return claims.defer("embedding").annotate(distance=CosineDistance("embedding", probe.vector))
-
-
-def keyword_query(text: str) -> SearchQuery | None:
-    """All of the text's names and figures, the words a fact-checker would search for; without
-    any, all of its words. Stemmed by the English dictionary, as the index is."""
+def keywords_of(text: str) -> str:
+    """The text's names and figures, the words a fact-checker would search for, all required;
+    without any, all of its words. Stemmed by the English dictionary, as the index is."""
     terms = sorted(entities_in(text)) + _FIGURE.findall(text)
     if not terms:
-        terms = _KEYWORD.findall(text)[:MAX_KEYWORDS]
-    if not terms:
-        return None
-    return SearchQuery(" ".join(terms[:MAX_KEYWORDS]), search_type="plain", config="english")
+        terms = _KEYWORD.findall(text)
+    return " ".join(terms[:MAX_KEYWORDS])
 
 
-def _keyword_candidates(probe: Probe, claims: QuerySet[Claim], count: int) -> list[int]:
-    query = keyword_query(probe.text)
-    if query is None:
-        return []
-    # The same expression as the claim_text_search_gin index, so the index answers the match.
-    vector = SearchVector("text", config="english")
-    ranked = (
-        claims.filter(embedding__isnull=False)
-        .annotate(search=vector)
-        .filter(search=query)
-        .annotate(rank=SearchRank(vector, query, cover_density=True))
-        .order_by("-rank", "pk")
-        .values_list("pk", flat=True)[:count]
-    )
-    return list(ranked)
+def vector_literal(vector: np.ndarray) -> str:
+    return "[" + ",".join(f"{value:.7g}" for value in vector.tolist()) + "]"
 
 
-def fuse(*rankings: Sequence[int]) -> list[int]:
-    """Reciprocal rank fusion: ids in order of the sum of 1 / (k + rank) over the rankings."""
-    scores: dict[int, float] = {}
-    for ranking in rankings:
-        for rank, pk in enumerate(ranking, start=1):
-            scores[pk] = scores.get(pk, 0.0) + 1.0 / (RRF_K + rank)
-    return sorted(scores, key=lambda pk: (-scores[pk], pk))
+@dataclass(frozen=True)
+class Candidate:
+    claim: Claim
+    score: float
+    # An editor rejected this pair as duplicates (only known when the probe is a stored claim).
+    rejected: bool
+
+
+CANDIDATE_FIELDS = ["id", "article_id", "text", "duplicate_of_id", "quantities", "dates"]
+
+
+def candidates(
+    probe: Probe, article_ids: Sequence[int], *, count: int, exclude: int | None
+) -> list[Candidate]:
+    """Up to `count` claims, best fused rank first, with their cosine similarity to the probe."""
+    params: dict[str, Any] = {
+        "vector": vector_literal(probe.vector),
+        "articles": list(article_ids),
+        "exclude": exclude or 0,
+        "count": count,
+        "keywords": keywords_of(probe.text),
+        "rrf_k": RRF_K,
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        # SET LOCAL: ends with this transaction (or the caller's).
+        cursor.execute(
+            "SELECT set_config('hnsw.ef_search', %s, true), set_config('hnsw.iterative_scan', %s, true)",
+            [str(max(settings.FACTCHECK_SIMILARITY_EF_SEARCH, count + EF_SEARCH_MARGIN)), "relaxed_order"],
+        )
+        cursor.execute(CANDIDATES_SQL, params)
+        rows = cursor.fetchall()
+    width = len(CANDIDATE_FIELDS)
+    return [
+        Candidate(
+            claim=Claim.from_db(connection.alias, CANDIDATE_FIELDS, row[:width]),
+            score=1.0 - float(row[width]),
+            rejected=row[width + 1],
+        )
+        for row in rows
+    ]
 
 
 # --- search ---
@@ -160,23 +209,13 @@ def search(
     """The `limit` claims of these articles most like the probe: duplicates first, then by similarity."""
     if not article_ids or limit < 1:
         return []
-    claims = Claim.objects.filter(article_id__in=list(article_ids))
-    if exclude is not None:
-        claims = claims.exclude(pk=exclude)
-    count = max(MIN_CANDIDATES, 3 * limit)
-    with transaction.atomic():
-        nearest = {claim.pk: claim for claim in _vector_candidates(probe, claims, count)}
-        fused = fuse(list(nearest), _keyword_candidates(probe, claims, count))[:count]
-        # Keyword-only candidates still need their exact cosine, computed where the vectors are.
-        missing = [pk for pk in fused if pk not in nearest]
-        rows = [nearest[pk] for pk in fused if pk in nearest]
-        rows += list(_with_distance(Claim.objects.filter(pk__in=missing), probe)) if missing else []
     results = []
-    for claim in rows:
-        score = 1.0 - float(claim.distance)  # type: ignore[attr-defined]
-        relation = relation_between(score, probe.facts, claim)
+    for found in candidates(probe, article_ids, count=max(MIN_CANDIDATES, 3 * limit), exclude=exclude):
+        relation = relation_between(found.score, probe.facts, found.claim)
         if relation is not None:
-            results.append(SimilarClaim(claim=claim, score=round(score, 4), relation=relation))
+            # An editor's word beats the model.
+            relation = RELATED if found.rejected else relation
+            results.append(SimilarClaim(claim=found.claim, score=round(found.score, 4), relation=relation))
     return best_first(results)[:limit]
 
 
@@ -207,24 +246,18 @@ def similar_claims(
     if scope == "article":
         articles = articles.filter(pk=claim.article_id)
     results = search(probe, matchable_articles(articles), limit=limit, exclude=claim.pk)
-    return _respect_decisions(claim, results)
+    return _merged_are_duplicates(claim, results)
 
 
-def _respect_decisions(claim: Claim, results: list[SimilarClaim]) -> list[SimilarClaim]:
-    """An editor's word beats the model: merged claims are duplicates, rejected pairs related."""
-    rejected = ClaimSuggestion.objects.filter(status=ClaimSuggestion.Status.REJECTED).filter(
-        Q(claim=claim) | Q(candidate=claim)
-    )
-    rejected_ids = {pk for pair in rejected.values_list("claim_id", "candidate_id") for pk in pair}
+def _merged_are_duplicates(claim: Claim, results: list[SimilarClaim]) -> list[SimilarClaim]:
+    """Claims an editor merged with this one are duplicates, whatever the model says."""
     canonical = claim.duplicate_of_id or claim.pk
-    decided = []
-    for found in results:
-        relation = found.relation
-        if (found.claim.duplicate_of_id or found.claim.pk) == canonical:
-            relation = DUPLICATE
-        elif found.claim.pk in rejected_ids:
-            relation = RELATED
-        decided.append(SimilarClaim(claim=found.claim, score=found.score, relation=relation))
+    decided = [
+        SimilarClaim(claim=found.claim, score=found.score, relation=DUPLICATE)
+        if (found.claim.duplicate_of_id or found.claim.pk) == canonical
+        else found
+        for found in results
+    ]
     return best_first(decided)
 
 
@@ -246,18 +279,44 @@ def search_claims(*, user: access.AnyUser, text: str, limit: int = 20) -> list[C
 
 def near_duplicates(texts: Sequence[str], facts: Sequence[Facts], vectors: np.ndarray) -> list[int | None]:
     """For each text, the index of the first earlier text it repeats (same meaning and facts), or None."""
-    similarity = vectors @ vectors.T if len(texts) else np.zeros((0, 0))
-    found: list[int | None] = []
-    for later in range(len(texts)):
-        first = None
-        for earlier in range(later):
-            if found[earlier] is None and may_auto_link(
+    found: list[int | None] = [None] * len(texts)
+    if not len(texts):
+        return found
+    similarity = vectors @ vectors.T
+    threshold = settings.FACTCHECK_SIMILARITY_AUTO_LINK_THRESHOLD
+    # Only pairs close enough in meaning are worth the fact check: pairs (earlier, later), by later.
+    close = sorted(
+        (int(later), int(earlier)) for earlier, later in np.argwhere(np.triu(similarity, 1) >= threshold)
+    )
+    for later, earlier in close:
+        if (
+            found[later] is None
+            and found[earlier] is None
+            and may_auto_link(
                 float(similarity[earlier, later]), facts[earlier], facts[later], texts[earlier], texts[later]
-            ):
-                first = earlier
-                break
-        found.append(first)
+            )
+        ):
+            found[later] = earlier
     return found
+
+
+# For each new claim, its nearest claims in the team's other articles: one HNSW scan per claim,
+# all in one statement. Duplicates need a close meaning, so the nearest few by vector suffice.
+SUGGESTION_CANDIDATES_SQL = """
+SELECT new.id, nearest.id, nearest.article_id, nearest.text, nearest.duplicate_of_id, nearest.quantities,
+    nearest.dates, 1 - nearest.distance
+FROM claims_claim AS new
+CROSS JOIN LATERAL (
+    SELECT other.id, other.article_id, other.text, other.duplicate_of_id, other.quantities, other.dates,
+        other.embedding <=> new.embedding AS distance
+    FROM claims_claim AS other
+    WHERE other.embedding IS NOT NULL AND other.article_id = ANY(%(articles)s)
+    ORDER BY distance
+    LIMIT %(per_claim)s
+) AS nearest
+WHERE new.id = ANY(%(claims)s) AND new.embedding IS NOT NULL
+"""
+SUGGESTIONS_PER_CLAIM = 3
 
 
 def suggestions_create(*, article: Article, claims: Sequence[Claim]) -> list[ClaimSuggestion]:
@@ -265,25 +324,46 @@ def suggestions_create(*, article: Article, claims: Sequence[Claim]) -> list[Cla
 
     Pairs an editor already decided on (either way round) are not suggested again.
     """
-    if not embeddings.covers_language(article.language):
-        return []
+    probes = {
+        claim.pk: claim for claim in claims if claim.duplicate_of_id is None and claim.embedding is not None
+    }
     others = matchable_articles(Article.objects.filter(team_id=article.team_id).exclude(pk=article.pk))
+    if not probes or not others or not embeddings.covers_language(article.language):
+        return []
     suggestions = []
-    for claim in claims:
-        if claim.duplicate_of_id is not None or claim.embedding is None:
-            continue
-        probe = Probe(
-            vector=np.asarray(claim.embedding, dtype=np.float32), text=claim.text, facts=claim_facts(claim)
-        )
-        for found in search(probe, others, limit=3):
-            # Suggest the claim that carries the verdict, not one of its repeats.
-            candidate_id = found.claim.duplicate_of_id or found.claim.pk
-            if found.relation == DUPLICATE and candidate_id != claim.pk:
-                suggestions.append(
-                    ClaimSuggestion(
-                        claim=claim, candidate_id=candidate_id, score=found.score, relation=DUPLICATE
-                    )
+    for claim_id, candidate, score in _nearest_in(others, list(probes), SUGGESTIONS_PER_CLAIM):
+        claim = probes[claim_id]
+        # Suggest the claim that carries the verdict, not one of its repeats.
+        candidate_id = candidate.duplicate_of_id or candidate.pk
+        if candidate_id != claim.pk and relation_between(score, claim_facts(claim), candidate) == DUPLICATE:
+            suggestions.append(
+                ClaimSuggestion(
+                    claim=claim, candidate_id=candidate_id, score=round(score, 4), relation=DUPLICATE
                 )
+            )
+    return _suggestions_store(suggestions)
+
+
+def _nearest_in(
+    article_ids: list[int], claim_ids: list[int], per_claim: int
+) -> list[tuple[int, Claim, float]]:
+    fields = CANDIDATE_FIELDS
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('hnsw.ef_search', %s, true)",
+            [str(max(settings.FACTCHECK_SIMILARITY_EF_SEARCH, per_claim + EF_SEARCH_MARGIN))],
+        )
+        cursor.execute(
+            SUGGESTION_CANDIDATES_SQL, {"articles": article_ids, "claims": claim_ids, "per_claim": per_claim}
+        )
+        rows = cursor.fetchall()
+    return [
+        (row[0], Claim.from_db(connection.alias, fields, row[1 : 1 + len(fields)]), float(row[-1]))
+        for row in rows
+    ]
+
+
+def _suggestions_store(suggestions: list[ClaimSuggestion]) -> list[ClaimSuggestion]:
     decided = _decided_pairs(suggestions)
     fresh = list(
         {

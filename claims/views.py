@@ -305,18 +305,8 @@ def _related(claim: Claim, user: Any) -> list[Related]:
 def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str, Any]:
     user = request.user
     verdict = claim.current_verdict()
-    can_edit = access.can_edit_claim(user, claim)
-    editable_verdict = verdict is None or verdict.state == Verdict.State.DRAFT or _published(verdict)
-    verdict_initial = (
-        {"rating": verdict.rating, "summary": verdict.summary, "explanation": verdict.explanation}
-        if verdict is not None and verdict.state == Verdict.State.DRAFT
-        else None
-    )
     return {
         "claim": claim,
-        "verdict": verdict,
-        "verdict_history": claim.canonical.verdicts.select_related("author", "reviewer"),
-        "public_url": _public_url(verdict),
         "tone": highlights.claim_tone(claim, verdict),
         "label": highlights.claim_label(claim, verdict),
         "low": claim.checkworthiness < _threshold(),
@@ -324,20 +314,43 @@ def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str
         "related": _related(claim, user),
         "suggestions": _suggestions(claim, user),
         "history": access.visible_audit_records(user).filter(claim=claim).select_related("actor")[:50],
-        "can_edit": can_edit,
-        "can_write_verdict": can_edit and claim.duplicate_of_id is None and editable_verdict,
-        "can_submit": can_edit and verdict is not None and verdict.state == Verdict.State.DRAFT,
-        "can_review": verdict is not None
-        and verdict.state == Verdict.State.IN_REVIEW
-        and access.can_review_verdict(user, verdict),
-        "is_author": verdict is not None and verdict.author_id == user.pk,
+        "can_edit": access.can_edit_claim(user, claim),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(),
-        "verdict_form": forms.get("verdict_form") or VerdictForm(initial=verdict_initial),
-        "reject_form": forms.get("reject_form") or ReviewRejectForm(),
         "status_form": ClaimStatusForm(initial={"status": claim.status, "version": claim.version}),
         "text_form": forms.get("text_form")
         or ClaimTextForm(initial={"text": claim.text, "version": claim.version}),
         "error": forms.get("error"),
+        **_verdict_context(user, claim, verdict, forms),
+    }
+
+
+def _verdict_context(
+    user: Any, claim: Claim, verdict: Verdict | None, forms: dict[str, Any]
+) -> dict[str, Any]:
+    """The verdict, and what this user may do with it: draft, submit, or (four eyes) review."""
+    state = verdict.state if verdict is not None else None
+    can_edit = access.can_edit_claim(user, claim)
+    draft = verdict if verdict is not None and state == Verdict.State.DRAFT else None
+    initial = (
+        {"rating": draft.rating, "summary": draft.summary, "explanation": draft.explanation}
+        if draft
+        else None
+    )
+    return {
+        "verdict": verdict,
+        "verdict_history": claim.canonical.verdicts.select_related("author", "reviewer"),
+        "public_url": _public_url(verdict),
+        # A published verdict can be revised: the form then starts the next revision.
+        "can_write_verdict": can_edit
+        and claim.duplicate_of_id is None
+        and state in {None, Verdict.State.DRAFT, Verdict.State.PUBLISHED},
+        "can_submit": can_edit and draft is not None,
+        "can_review": verdict is not None
+        and state == Verdict.State.IN_REVIEW
+        and access.can_review_verdict(user, verdict),
+        "is_author": verdict is not None and verdict.author_id == user.pk,
+        "verdict_form": forms.get("verdict_form") or VerdictForm(initial=initial),
+        "reject_form": forms.get("reject_form") or ReviewRejectForm(),
     }
 
 
@@ -345,10 +358,6 @@ def _public_url(verdict: Verdict | None) -> str | None:
     if verdict is None or verdict.state != Verdict.State.PUBLISHED:
         return None
     return _reverse_or_none("verdict-public", verdict.pk)
-
-
-def _published(verdict: Verdict | None) -> bool:
-    return verdict is not None and verdict.state == Verdict.State.PUBLISHED
 
 
 def _panel(request: HttpRequest, claim: Claim, *, status: int = 200, **forms: Any) -> TemplateResponse:

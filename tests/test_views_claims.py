@@ -325,3 +325,15 @@ def test_it_refuses_blank_wording_on_the_form(client, alice, claim):
     response = client.post(f"/claims/{claim.pk}/text/", {"text": "  ", "version": 1})
     assert response.status_code == 422
     assert "This field is required." in response.text
+
+
+def test_it_starts_a_new_revision_after_publication(client, alice, bob, claim, in_review):
+    services.verdict_publish(verdict=in_review, by=bob)
+    client.force_login(alice)
+    assert "Write a new revision" in client.get(f"/claims/{claim.pk}/").text
+    response = client.post(f"/claims/{claim.pk}/verdict/", {"rating": "mixed", "summary": "New minutes."})
+    assert response.status_code == 302
+    revisions = list(claim.verdicts.order_by("revision").values_list("revision", "state", "rating"))
+    assert revisions == [(1, "published", "false"), (2, "draft", "mixed")]
+    page = client.get(f"/claims/{claim.pk}/").text
+    assert "All verdict revisions" in page and "Edit the draft verdict" in page

@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
 from claims import access, services
 from factcheck.wsgi import application
 from tests.factories import ArticleFactory, ClaimFactory, EvidenceFactory, TeamFactory, UserFactory
+from tests.test_permission_matrix import World
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 6}
@@ -72,7 +73,51 @@ def test_it_survives_fuzzing_every_operation(token, keep_test_transaction):
     assert not failures, "\n\n".join(failures)
 
 
-def _fuzz(operation, mode, examples, headers, counts) -> str | None:
+def test_it_survives_fuzzing_on_real_objects(keep_test_transaction, settings):
+    """Random bodies and queries, but path ids of objects that exist, sent by an admin, who may do
+    everything: this reaches the code past the 404s."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from rest_framework.authtoken.models import Token
+
+    world = World()
+    headers = {"Authorization": f"Token {Token.objects.create(user=world.users['admin']).key}"}
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    counts: Counter[str] = Counter()
+    failures: list[str] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        known = _known_ids(operation.method, operation.path, world)
+        if not operation.path.startswith("/api/v1/") or known is None:
+            continue
+        failure = _fuzz(operation, GenerationMode.POSITIVE, 8, headers, counts, path_parameters=known)
+        if failure:
+            failures.append(failure)
+    print(f"schemathesis on real objects: {sum(counts.values())} cases; {dict(counts)}")
+    assert counts["2xx"] > 50
+    assert not failures, "\n\n".join(failures)
+
+
+def _known_ids(method: str, path: str, world: World) -> dict[str, int] | None:
+    """Path ids of existing objects for an operation; None for operations without ids."""
+    verdict = world.in_review if path.endswith(("/publish/", "/reject/")) else world.draft
+    by_prefix = [
+        ("/api/v1/articles/{article_pk}/", {"article_pk": world.article.pk}),
+        ("/api/v1/articles/{id}/", {"id": world.article.pk}),
+        ("/api/v1/claims/{claim_pk}/evidence/{id}/", {"claim_pk": world.claim.pk, "id": world.evidence.pk}),
+        ("/api/v1/claims/{claim_pk}/", {"claim_pk": world.claim.pk}),
+        ("/api/v1/claims/{id}/unmerge/", {"id": world.duplicate.pk}),
+        ("/api/v1/claims/{id}/", {"id": world.claim.pk}),
+        ("/api/v1/verdicts/{id}/claimreview/", {"id": world.published.pk}),
+        ("/api/v1/verdicts/{id}/", {"id": verdict.pk}),
+        ("/api/v1/public/verdicts/{id}/", {"id": world.published.pk}),
+        ("/api/v1/sources/{id}/", {"id": world.source.pk}),
+        ("/api/v1/webhooks/{id}/", {"id": world.webhook.pk}),
+        ("/api/v1/suggestions/{id}/", {"id": world.suggestion.pk}),
+    ]
+    return next((ids for prefix, ids in by_prefix if path.startswith(prefix)), None if "{" in path else {})
+
+
+def _fuzz(operation, mode, examples, headers, counts, path_parameters=None) -> str | None:
     @settings(
         max_examples=examples,
         deadline=None,
@@ -83,6 +128,7 @@ def _fuzz(operation, mode, examples, headers, counts) -> str | None:
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case) -> None:
+        case.path_parameters.update(path_parameters or {})
         response = case.call(headers=headers)
         counts[f"{response.status_code // 100}xx"] += 1
         case.validate_response(response, checks=CHECKS, headers=headers)

@@ -226,6 +226,8 @@ def _claim_changes(
         if not text.strip():
             raise InvalidInput("The claim text is empty.", fields={"text": ["This field may not be blank."]})
         changes["text"] = text.strip()
+        # A new wording needs a new vector, or similar-claim search would match the old one.
+        changes["embedding"] = similarity.vector_or_none(changes["text"])
     if status is not None:
         if status not in Claim.Status.values:
             choices = ", ".join(Claim.Status.values)

@@ -393,6 +393,15 @@ def _decided_pairs(suggestions: Sequence[ClaimSuggestion]) -> set[tuple[int, int
     }
 
 
+def vector_or_none(text: str) -> np.ndarray | None:
+    """The text's vector; None when the model is unavailable (`embed_claims` fills it in later)."""
+    try:
+        return embeddings.embed_text(text)
+    except embeddings.EmbeddingModelUnavailable as error:
+        logger.warning("Claim stored without an embedding: %s", error.message)
+        return None
+
+
 def ingest_vectors(extracted: Sequence[ExtractedClaim]) -> np.ndarray | None:
     """Vectors for an article's new claims, in one batch, before its write transaction; a later
     claim that repeats an earlier one in other words (a photo caption) is marked its duplicate.

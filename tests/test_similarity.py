@@ -1,5 +1,6 @@
 """Similar claims with the real model and real Postgres: search, relations, ingest, suggestions."""
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
@@ -288,3 +289,14 @@ def test_it_backfills_missing_embeddings(article, capsys):
     call_command("embed_claims", "--all", verbosity=0)
     stale.refresh_from_db()
     assert stale.embedding[-1] != 1.0
+
+
+def test_it_embeds_the_new_wording_when_an_editor_edits_a_claim(alice, article):
+    claim = claim_with_vector(article, "The council approved two bus lines.")
+
+    updated = services.claim_update(
+        claim=claim, by=alice, expected_version=claim.version, text="Coffee prices have doubled since 2020."
+    )
+
+    expected = embeddings.embed_text("Coffee prices have doubled since 2020.")
+    assert float(np.dot(np.asarray(updated.embedding), expected)) == pytest.approx(1.0, abs=1e-4)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -45,14 +46,17 @@ def main() -> None:
     started = time.perf_counter()
     claims = extract_claims(body, published_at=published)
     cold = time.perf_counter() - started
-    warm = []
+    warm, cpu = [], []
     for _ in range(options.runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         extract_claims(body, published_at=published)
         warm.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     print(f"article: {len(body.encode('utf-8')):,} bytes, {len(claims)} claims")
     print(f"cold (model load included): {cold:.2f} s")
     print(f"warm: median {statistics.median(warm):.2f} s, max {max(warm):.2f} s over {options.runs} runs")
+    # On a shared machine wall time includes waiting for a core; CPU time is the work itself.
+    print(f"warm CPU time: median {statistics.median(cpu):.2f} s (load average {os.getloadavg()[0]:.1f})")
     print(f"target <= 2 s warm: {'met' if statistics.median(warm) <= 2 else 'NOT met'}")
 
 

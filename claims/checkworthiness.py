@@ -41,8 +41,11 @@ _RECORDS = {"record", "unprecedented", "ever"}
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 
 
-def score(tokens: Iterable[Token], text: str, quote: str, *, headline: bool = False) -> tuple[float, str]:
-    """`headline`: the claim is a whole line without a closing full stop (a headline or caption)."""
+def score(
+    tokens: Iterable[Token], text: str, quote: str, *, headline: bool = False, has_quantity: bool = False
+) -> tuple[float, str]:
+    """`headline`: the claim is a whole line without a closing full stop (a headline or caption).
+    `has_quantity`: normalisation found a quantity (durations such as "12 days" are DATE entities)."""
     words = [token for token in tokens if not token.is_space]
     if PHOTO_CREDIT.search(quote):
         return 0.05, "photo or source credit"
@@ -62,8 +65,10 @@ def score(tokens: Iterable[Token], text: str, quote: str, *, headline: bool = Fa
 
     entity_types = {token.ent_type_ for token in words if token.ent_type_} - {"TIME"}
     lemmas = {token.lemma_.lower() for token in words}
-    has_number = bool(entity_types & _NUMERIC_ENTITIES) or any(
-        token.like_num and token.ent_type_ not in {"DATE", "TIME"} for token in words
+    has_number = (
+        has_quantity
+        or bool(entity_types & _NUMERIC_ENTITIES)
+        or any(token.like_num and token.ent_type_ not in {"DATE", "TIME"} for token in words)
     )
     has_date = "DATE" in entity_types or "TIME" in entity_types
     if has_number:

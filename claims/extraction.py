@@ -203,7 +203,10 @@ def build_claim(
     headline = (
         _whole_line(body, piece) and not re.search(r"[.!?…][”\u2019\"]?$", piece.text)
     ) or _caption_line(body, piece)
-    score, reason = checkworthiness.score(atom.tokens, text, quote, headline=headline)
+    has_quantity = any(not quantity.get("kind") for quantity in quantities)
+    score, reason = checkworthiness.score(
+        atom.tokens, text, quote, headline=headline, has_quantity=has_quantity and not quotation_only(atom)
+    )
     return ExtractedClaim(
         text=text,
         quote=quote,
@@ -214,6 +217,12 @@ def build_claim(
         quantities=quantities,
         dates=dates,
     )
+
+
+def quotation_only(atom: atomic.AtomicClaim) -> bool:
+    """Mostly quoted words: what counts is in the quotation, which scoring reads from the tokens."""
+    words = [token for token in atom.tokens if not token.is_punct]
+    return sum(atomic.inside_quotation(token) for token in words) >= 0.4 * max(1, len(words))
 
 
 def _caption_line(body: str, piece: Span) -> bool:

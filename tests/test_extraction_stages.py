@@ -205,6 +205,7 @@ def test_it_leaves_a_pronoun_alone_when_no_person_fits():
         ("The vaccine was introduced in 1971.", "Photo: Jane Doe/Getty Images"),
         ("Mayor Tom Reed opened the bridge on June 8.", "Perhaps the bridge will help."),
         ("The union said the plan would destroy 40,000 jobs.", "Commuters are furious."),
+        ("The trial lasted 12 days.", "The mood was tense."),
     ],
 )
 def test_it_scores_specific_facts_above_feelings_and_credits(high, low):

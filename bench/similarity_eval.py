@@ -33,7 +33,7 @@ from django.conf import settings  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
 from claims import embeddings, similarity  # noqa: E402
-from claims.facts import facts_of  # noqa: E402
+from claims.facts import Facts, facts_of  # noqa: E402
 
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "similarity" / "pairs.jsonl"
 
@@ -46,12 +46,23 @@ class Judged:
     auto_link: bool
 
 
-def judge(pairs: list[dict[str, str]]) -> list[Judged]:
+def facts_with_extraction(text: str) -> Facts:
+    """Facts as a stored claim has them: with the normalised quantities and dates of extraction."""
+    from claims import extraction
+
+    claims = extraction.extract_claims(text)
+    quantities = [item for claim in claims for item in claim.quantities]
+    dates = [item for claim in claims for item in claim.dates]
+    return facts_of(text, quantities=quantities, dates=dates)
+
+
+def judge(pairs: list[dict[str, str]], *, with_extraction: bool = False) -> list[Judged]:
     vectors = embeddings.embed_texts([text for pair in pairs for text in (pair["a"], pair["b"])])
+    facts = facts_with_extraction if with_extraction else facts_of
     judged = []
     for index, pair in enumerate(pairs):
         score = float(vectors[2 * index] @ vectors[2 * index + 1])
-        first, second = facts_of(pair["a"]), facts_of(pair["b"])
+        first, second = facts(pair["a"]), facts(pair["b"])
         relation = similarity.relation_between(score, first, second)
         auto_link = similarity.may_auto_link(score, first, second, pair["a"], pair["b"])
         judged.append(Judged(pair=pair, score=score, relation=relation, auto_link=auto_link))
@@ -98,9 +109,12 @@ def main() -> None:
     )
     parser.add_argument("--pairs", type=Path, default=PAIRS)
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument(
+        "--with-extraction", action="store_true", help="use extraction's quantities and dates, as at ingest"
+    )
     args = parser.parse_args()
     pairs = [json.loads(line) for line in args.pairs.read_text().splitlines() if line.strip()]
-    judged = judge(pairs)
+    judged = judge(pairs, with_extraction=args.with_extraction)
     print(f"{len(pairs)} pairs: {dict(Counter(pair['label'] for pair in pairs))}")
     print(
         f"thresholds: related {settings.FACTCHECK_SIMILARITY_RELATED_THRESHOLD}, "

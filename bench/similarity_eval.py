@@ -44,6 +44,7 @@ class Judged:
     score: float
     relation: str | None
     auto_link: bool
+    facts: tuple[Facts, Facts]
 
 
 def facts_with_extraction(text: str) -> Facts:
@@ -65,7 +66,9 @@ def judge(pairs: list[dict[str, str]], *, with_extraction: bool = False) -> list
         first, second = facts(pair["a"]), facts(pair["b"])
         relation = similarity.relation_between(score, first, second)
         auto_link = similarity.may_auto_link(score, first, second, pair["a"], pair["b"])
-        judged.append(Judged(pair=pair, score=score, relation=relation, auto_link=auto_link))
+        judged.append(
+            Judged(pair=pair, score=score, relation=relation, auto_link=auto_link, facts=(first, second))
+        )
     return judged
 
 
@@ -75,10 +78,9 @@ def rejudge(judged: list[Judged]) -> list[Judged]:
         Judged(
             pair=item.pair,
             score=item.score,
-            relation=similarity.relation_between(
-                item.score, facts_of(item.pair["a"]), facts_of(item.pair["b"])
-            ),
+            relation=similarity.relation_between(item.score, *item.facts),
             auto_link=item.auto_link,
+            facts=item.facts,
         )
         for item in judged
     ]

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -181,15 +181,18 @@ class ReportRow:
 
 
 def report_rows(
-    scope: ReportScope, *, chunk_size: int | None = None, limit: int | None = None
+    scope: ReportScope, *, chunk_size: int | None = None, limit: int | None = None, appearances: bool = False
 ) -> Iterator[ReportRow]:
-    """Rows from a server-side cursor, a chunk at a time: memory stays flat however many claims."""
+    """Rows from a server-side cursor, a chunk at a time: memory stays flat however many claims.
+
+    `appearances` also loads what ClaimReview's firstAppearance needs.
+    """
     chunk_size = chunk_size or CHUNK_SIZE
-    claims = scope.claims.select_related("article")
+    claims = scope.claims.defer("embedding")
     if limit is not None:
         claims = claims[:limit]
     for batch in _batched(claims.iterator(chunk_size=chunk_size), chunk_size):
-        yield from _rows_for(batch)
+        yield from _rows_for(batch, appearances=appearances)
 
 
 def _batched(items: Iterator[Claim], size: int) -> Iterator[list[Claim]]:
@@ -203,13 +206,21 @@ def _batched(items: Iterator[Claim], size: int) -> Iterator[list[Claim]]:
         yield batch
 
 
-def _rows_for(batch: list[Claim]) -> Iterator[ReportRow]:
+def _rows_for(batch: list[Claim], *, appearances: bool) -> Iterator[ReportRow]:
+    # One instance per article, without its body: 100k claims of one article stay 100k small rows.
+    articles = Article.objects.defer("body").in_bulk({claim.article_id for claim in batch})
+    claims_by_id = {claim.pk: claim for claim in batch}
+    for claim in batch:
+        claim.article = articles[claim.article_id]
     verdict_ids = [getattr(claim, "report_verdict_id", None) for claim in batch]
-    verdicts = (
-        Verdict.objects.select_related("claim__article")
-        .prefetch_related("claim__duplicates__article")
-        .in_bulk([pk for pk in verdict_ids if pk is not None])
-    )
+    verdicts = Verdict.objects.in_bulk([pk for pk in verdict_ids if pk is not None])
+    for verdict in verdicts.values():
+        if verdict.claim_id in claims_by_id:
+            verdict.claim = claims_by_id[verdict.claim_id]
+    if appearances:
+        elsewhere = [verdict for verdict in verdicts.values() if verdict.claim_id not in claims_by_id]
+        prefetch_related_objects(elsewhere, "claim__article")
+        prefetch_related_objects([verdict.claim for verdict in verdicts.values()], "duplicates__article")
     claim_ids = {claim.pk for claim in batch} | {claim.duplicate_of_id or claim.pk for claim in batch}
     evidence: dict[int, list[Evidence]] = defaultdict(list)
     for item in Evidence.objects.filter(claim_id__in=claim_ids).select_related("source"):
@@ -355,7 +366,7 @@ class ClaimReviewExporter(Exporter):
 
     def _reviews(self) -> Iterator[dict[str, Any]]:
         seen: set[int] = set()
-        for row in report_rows(self.scope):
+        for row in report_rows(self.scope, appearances=True):
             if row.verdict is None or row.verdict.pk in seen:
                 continue
             seen.add(row.verdict.pk)

@@ -22,6 +22,9 @@ from claims import access, exports
 from claims.models import Verdict
 from factcheck.pagination import Pagination
 
+NAME_PARAMETER = OpenApiParameter(
+    "name", str, location=OpenApiParameter.PATH, enum=sorted(exports.EXPORTERS), description="The format."
+)
 FILTER_PARAMETERS = [
     OpenApiParameter("rating", str, description="Only claims whose published verdict has this rating."),
     OpenApiParameter("status", str, description="Only claims with this status (new, in_review, ...)."),
@@ -76,7 +79,7 @@ def article_report(request: Request, article_pk: int, name: str) -> HttpResponse
 
 
 @extend_schema(
-    parameters=[*PERIOD_PARAMETERS, *FILTER_PARAMETERS],
+    parameters=[NAME_PARAMETER, *PERIOD_PARAMETERS, *FILTER_PARAMETERS],
     responses={(200, "*/*"): OpenApiTypes.BINARY},
     description=REPORT_DESCRIPTION + " Covers the verdicts published in the period that the caller may see.",
 )

@@ -182,3 +182,22 @@ def test_it_ignores_an_accept_header_it_cannot_negotiate(article, alice):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+
+
+def test_it_gives_a_repeated_claim_the_canonical_claimreview_with_its_first_appearance(team, alice, bob):
+    origin = ArticleFactory(
+        team=team, url="https://blog.example.net/origin", published_at=datetime(2026, 2, 1, tzinfo=UTC)
+    )
+    repeat = ArticleFactory(
+        team=team, url="https://news.example.org/later", published_at=datetime(2026, 3, 1, tzinfo=UTC)
+    )
+    canonical = ClaimFactory(article=origin)
+    ClaimFactory(article=repeat, duplicate_of=canonical)
+    verdict = publish(canonical, alice=alice, bob=bob, rating="false", summary="No.")
+
+    response = report(alice, repeat, "claimreview")
+
+    (review,) = json.loads(b"".join(response.streaming_content))
+    assert review["url"] == f"http://testserver/verdicts/{verdict.pk}/"
+    assert review["itemReviewed"]["appearance"]["url"] == "https://blog.example.net/origin"
+    assert review["itemReviewed"]["firstAppearance"]["url"] == "https://blog.example.net/origin"

@@ -102,9 +102,9 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
         access.require(access.can_add_sources(request.user), "Only editors may add sources.")
         serializer = SourceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        existing = set(Source.objects.values_list("pk", flat=True).filter(url=_normalised(serializer)))
+        existed = Source.objects.filter(url=_normalised(serializer)).exists()
         source = services.source_get_or_create(**serializer.validated_data)
-        code = status.HTTP_200_OK if source.pk in existing else status.HTTP_201_CREATED
+        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         return Response(SourceSerializer(source).data, status=code)
 
     @extend_schema(
@@ -238,7 +238,7 @@ class EvidenceViewSet(
         data = dict(serializer.validated_data)
         source = None
         if "source" in data:
-            source = Source.objects.filter(pk=data.pop("source")).first()
+            source = access.visible_sources(request.user).filter(pk=data.pop("source")).first()
             if source is None:
                 raise InvalidInput("No such source.", fields={"source": ["No source with this id."]})
         evidence = services.evidence_add(claim=claim, by=request.user, source=source, **data)

@@ -155,3 +155,35 @@ def test_it_opens_and_edits_a_claim_below_the_list_threshold(team, alice):
         == 200
     )
     assert client.get(f"{URL}{low.pk}/history/").json()["count"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_lets_exactly_one_of_two_simultaneous_edits_win(team, alice):
+    import threading
+
+    from django.db import connection
+
+    claim = ClaimFactory(article=ArticleFactory(team=team))
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    clients = {"First": api_client_for(alice), "Second": api_client_for(alice)}
+
+    def edit(text):
+        try:
+            client = clients[text]
+            barrier.wait()
+            response = client.patch(f"{URL}{claim.pk}/", {"version": 1, "text": text}, format="json")
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=edit, args=(text,)) for text in ("First", "Second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(statuses) == [200, 409]
+    claim.refresh_from_db()
+    assert claim.version == 2 and claim.text in {"First", "Second"}
+    assert AuditRecord.objects.filter(claim=claim, action="claim_updated").count() == 1

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pyld import jsonld
 
+from claims import services
 from claims.models import RATING_VALUES, Rating
 from tests.conftest import api_client_for
 from tests.factories import ArticleFactory, ClaimFactory, VerdictFactory
@@ -235,3 +236,15 @@ def test_it_paginates_the_feed(article, alice, bob):
     assert page_two["next"] is None
     for review in page_one["results"] + page_two["results"]:
         assert expand(review)[0]["@type"] == [SCHEMA + "ClaimReview"]
+
+
+def test_it_appears_once_the_reviewer_publishes_it_through_the_service(article, alice, bob):
+    verdict = VerdictFactory(claim=ClaimFactory(article=article), author=alice, state="in_review")
+    url = f"/api/v1/verdicts/{verdict.pk}/claimreview/"
+    assert api_client_for().get(url).status_code == 404
+
+    services.verdict_publish(verdict=verdict, by=bob)
+
+    review = api_client_for().get(url).json()
+    assert review["url"] == f"http://testserver/verdicts/{verdict.pk}/"
+    assert api_client_for().get("/api/v1/claimreviews/").json()["count"] == 1

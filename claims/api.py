@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from claims import access, selectors, services
+from claims import access, selectors, services, webhooks
 from claims.filters import (
     ArticleFilter,
     ClaimFilter,
@@ -905,6 +905,10 @@ class WebhookSerializer(serializers.ModelSerializer):
     def validate_url(self, value: str) -> str:
         if not value.lower().startswith(("http://", "https://")):
             raise serializers.ValidationError("An http(s) URL.")
+        if webhooks.host_refused(value):
+            raise serializers.ValidationError(
+                "Webhooks may not call private or loopback addresses (FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS)."
+            )
         return value
 
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass
@@ -118,6 +121,31 @@ def _post(hook: Webhook, *, delivery_id: str, event: str, body: bytes) -> Attemp
         return AttemptResult(False, None, f"{type(error).__name__}: {reason}"[:2000])
 
 
+def _private_address(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
+
+
+def host_is_private(host: str) -> bool:
+    """Whether a host is, or resolves to, an address inside our network (SSRF guard)."""
+    if host.lower() in {"localhost", "localhost.localdomain"}:
+        return True
+    try:
+        return _private_address(host.strip("[]"))
+    except ValueError:
+        pass  # a name, not an address
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError):
+        return False  # unresolvable: the POST itself fails and is logged
+    return any(_private_address(str(info[4][0])) for info in infos)
+
+
+def host_refused(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    return not settings.FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS and host_is_private(host)
+
+
 def deliver_attempt(
     *, webhook_id: int, delivery_id: str, event: str, payload: dict[str, Any], attempt: int
 ) -> WebhookDelivery | None:
@@ -129,7 +157,11 @@ def deliver_attempt(
     log = WebhookDelivery.objects.create(
         webhook=hook, delivery_id=delivery_id, event=event, attempt=attempt, started_at=timezone.now()
     )
-    result = _post(hook, delivery_id=delivery_id, event=event, body=body)
+    if host_refused(hook.url):
+        message = "Refused: the host is a private address (FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS is off)."
+        result = AttemptResult(False, None, message)
+    else:
+        result = _post(hook, delivery_id=delivery_id, event=event, body=body)
     log.succeeded = result.succeeded
     log.status_code = result.status_code
     log.error = result.error

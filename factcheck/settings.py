@@ -149,6 +149,8 @@ FACTCHECK_SIMILARITY_EF_SEARCH = env_int("FACTCHECK_SIMILARITY_EF_SEARCH", 40)
 FACTCHECK_MATCH_MAX_CHARS = env_int("FACTCHECK_MATCH_MAX_CHARS", 2000)
 FACTCHECK_ORGANISATION_NAME = os.environ.get("FACTCHECK_ORGANISATION_NAME", "Factcheck Newsroom")
 FACTCHECK_ORGANISATION_URL = os.environ.get("FACTCHECK_ORGANISATION_URL", "https://factcheck.example.org")
+# Webhooks may not call loopback, private or link-local addresses unless this is on (local receivers).
+FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS", False)
 
 # --- REST API ---
 REST_FRAMEWORK = {

@@ -50,6 +50,11 @@ class Receiver:
         self.server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def local_receivers_allowed(settings):
+    settings.FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS = True
+
+
 @pytest.fixture
 def in_review(team, alice):
     claim = ClaimFactory(article=ArticleFactory(team=team, title="Transit"))
@@ -173,3 +178,30 @@ def test_it_refuses_webhooks_for_other_teams(alice, charlie, bob):
         == 400
     )
     assert not Webhook.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/x",
+        "http://localhost/x",
+        "http://10.1.2.3/x",
+        "http://[::1]/x",
+        "http://169.254.169.254/",
+    ],
+)
+def test_it_refuses_private_hosts_unless_allowed(alice, settings, url):
+    settings.FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    response = api_client_for(alice).post("/api/v1/webhooks/", {"url": url, "secret": SECRET}, format="json")
+    assert response.status_code == 400
+    assert "private" in response.json()["error"]["fields"]["url"][0]
+
+
+def test_it_does_not_deliver_to_a_private_host_when_not_allowed(in_review, bob, settings):
+    with Receiver([200]) as receiver:
+        hook = Webhook.objects.create(team=in_review.claim.article.team, url=receiver.url, secret=SECRET)
+        settings.FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+        services.verdict_publish(verdict=in_review, by=bob)
+        webhooks.webhooks_notify_published(verdict_id=in_review.pk)
+    assert receiver.requests == []
+    assert all("private address" in row.error for row in WebhookDelivery.objects.filter(webhook=hook))

@@ -75,11 +75,11 @@ def synthetic_texts(n: int, rng: np.random.Generator) -> list[str]:
     weights = 1.0 / ranks
     weights /= weights.sum()
     words = rng.choice(ranks, size=(n, WORDS_PER_TEXT), p=weights)
-    # One name and one figure per claim, as in news: "Lopez said 300 people ...".
+    # One name and one figure per claim, as in news: "Officials told Lopez that 300 ...".
     names = rng.choice(ranks[:5000], size=n, p=weights[:5000] / weights[:5000].sum())
     figures = rng.integers(1, 2000, n)
     return [
-        f"Someone Name{name} said {figure} " + " ".join(f"term{word}" for word in row) + "."
+        f"Officials told Name{name} that {figure} " + " ".join(f"term{word}" for word in row) + "."
         for row, name, figure in zip(words, names, figures, strict=True)
     ]
 

@@ -255,6 +255,8 @@ DOWNWARD = frozenset(
     ]
 )
 
+_APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
+_SPELLED_NUMBER_WORDS = frozenset(word for key in NUMBER_WORDS for word in key.split() if word != "a")
 _WORD = re.compile(rf"[^\W_]+(?:[{APOSTROPHES}][^\W_]+)?")
 _DIGITS = re.compile(
     r"(?<![\w.])(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?"
@@ -333,6 +335,8 @@ def numbers_in(text: str) -> set[float]:
         }:
             scale = ""
         numbers.add(_round(value * SCALES.get(scale, 1.0)))
+    if not _SPELLED_NUMBER_WORDS.intersection(words_of(text)):
+        return numbers  # the word pattern is slow; most claims spell no number
     for match in _NUMBER_WORD_RUN.finditer(text):
         spelled = _words_value(match.group())
         if spelled is not None:
@@ -363,7 +367,7 @@ def entities_in(text: str) -> set[str]:
     for sentence in re.split(r"(?<=[.!?:;])\s+|\n+|[\"“”]", text):
         tokens = _WORD.findall(sentence)
         for index, token in enumerate(tokens):
-            lowered = re.split(f"[{APOSTROPHES}]", token.lower())[0]
+            lowered = _APOSTROPHE.split(token.lower(), maxsplit=1)[0]
             if not token[0].isupper() or lowered in NOT_ENTITIES or lowered.isdigit():
                 continue
             next_is_name = index + 1 < len(tokens) and tokens[index + 1][0].isupper()

@@ -38,10 +38,13 @@ TEAM = "Ingest benchmark desk"
 
 
 def body_of(size: int, rng: random.Random) -> str:
+    """Whole generated paragraphs, as many as fit in `size` bytes."""
     paragraphs: list[str] = []
-    while len("\n".join(paragraphs).encode()) < size:
-        paragraphs.extend(article(rng, len(paragraphs))["body"].split("\n"))
-    return "\n".join(paragraphs)
+    while True:
+        for paragraph in article(rng, len(paragraphs))["body"].split("\n"):
+            if len("\n".join([*paragraphs, paragraph]).encode()) > size:
+                return "\n".join(paragraphs)
+            paragraphs.append(paragraph)
 
 
 def stored(team: Team, body: str, title: str) -> Article:
@@ -78,10 +81,12 @@ def main() -> None:
         _, embedding_time = timed(similarity.ingest_vectors, extracted)
         _, total = timed(services.article_process, article_id=target.pk)
         claims = target.claims.count()
+        linked = target.claims.filter(duplicate_of__isnull=False).count()
         suggestions = ClaimSuggestion.objects.filter(claim__article=target).count()
         label = "warm-up" if run == 0 else f"run {run}"
         print(
-            f"{label:8} {len(body.encode()):,} bytes, {claims} claims, {suggestions} suggestions: "
+            f"{label:8} {len(body.encode()):,} bytes, {claims} claims ({linked} linked as repeats), "
+            f"{suggestions} suggestions: "
             f"ingest {total:.2f} s (extraction {extraction_time:.2f} s, embedding {embedding_time:.2f} s)",
             flush=True,
         )

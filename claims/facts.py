@@ -257,6 +257,7 @@ DOWNWARD = frozenset(
 
 _APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
 _SPELLED_NUMBER_WORDS = frozenset(word for key in NUMBER_WORDS for word in key.split() if word != "a")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\n+|[\"\u201c\u201d]")
 _WORD = re.compile(rf"[^\W_]+(?:[{APOSTROPHES}][^\W_]+)?")
 _DIGITS = re.compile(
     r"(?<![\w.])(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?"
@@ -277,7 +278,7 @@ _RELATIVE_PERIOD = re.compile(r"\b(last|next|this|past)\s+(week|month|year|decad
 class Facts:
     numbers: frozenset[float]
     dates: frozenset[str]
-    entities: frozenset[str]
+    entities: frozenset[frozenset[str]]
     words: frozenset[str]
     negated: bool
     direction: str = ""
@@ -361,20 +362,30 @@ def _month_name(word: str) -> str:
     return word
 
 
-def entities_in(text: str) -> set[str]:
-    """Lower-cased words of capitalised names, skipping sentence starts unless a name follows."""
-    entities: set[str] = set()
-    for sentence in re.split(r"(?<=[.!?:;])\s+|\n+|[\"“”]", text):
+def entity_chunks(text: str) -> list[frozenset[str]]:
+    """Names as runs of capitalised words ("Dr Maria Lopez" -> {"maria", "lopez"}), lower-cased,
+    skipping a sentence's first word unless a name follows it."""
+    chunks: list[frozenset[str]] = []
+    for sentence in _SENTENCE_BREAK.split(text):
         tokens = _WORD.findall(sentence)
+        current: list[str] = []
         for index, token in enumerate(tokens):
             lowered = _APOSTROPHE.split(token.lower(), maxsplit=1)[0]
-            if not token[0].isupper() or lowered in NOT_ENTITIES or lowered.isdigit():
-                continue
             next_is_name = index + 1 < len(tokens) and tokens[index + 1][0].isupper()
-            if index == 0 and not next_is_name:
-                continue
-            entities.add(lowered)
-    return entities
+            is_name = token[0].isupper() and lowered not in NOT_ENTITIES and not lowered.isdigit()
+            if is_name and (index > 0 or next_is_name):
+                current.append(lowered)
+            elif current:
+                chunks.append(frozenset(current))
+                current = []
+        if current:
+            chunks.append(frozenset(current))
+    return chunks
+
+
+def entities_in(text: str) -> set[str]:
+    """Lower-cased words of the names in a text."""
+    return {word for chunk in entity_chunks(text) for word in chunk}
 
 
 def _structured_numbers(quantities: Iterable[Mapping[str, Any]]) -> frozenset[float]:
@@ -405,7 +416,7 @@ def facts_of(
     return Facts(
         numbers=frozenset(numbers_in(text)),
         dates=frozenset(dates_in(text, words)),
-        entities=frozenset(entities_in(text)),
+        entities=frozenset(entity_chunks(text)),
         words=word_set,
         negated=negated,
         direction=_direction(word_set),
@@ -433,7 +444,8 @@ def facts_agree(first: Facts, second: Facts) -> bool:
     ):
         if mine is not None and theirs is not None and mine != theirs:
             return False
-    # A name one side leaves out is fine ("Dr Maria Lopez" / "Lopez"); a name swapped for another is not.
-    only_first = first.entities - second.words
-    only_second = second.entities - first.words
-    return not (only_first and only_second)
+    # Each name must appear on the other side, if only in part ("Dr Maria Lopez" / "Lopez"):
+    # a name swapped for another, or a person only one side mentions, is a different claim.
+    return all(not name.isdisjoint(second.words) for name in first.entities) and all(
+        not name.isdisjoint(first.words) for name in second.entities
+    )

@@ -32,6 +32,10 @@ def test_it_reads_numbers_written_in_digits_or_words(text, numbers):
         ("The minister resigned on Friday.", "The minister resigned on Tuesday."),
         ("Governor Tom Hale signed it on 3 May 2024.", "Governor Tom Hale signed it on 3 June 2024."),
         ("Senator Marcus Webb voted against the bill.", "Senator Laura Finch voted against the bill."),
+        (
+            "Photo: Hannah Becker. \u201cWe are proud,\u201d Lars Nilsson told reporters in Nairobi.",
+            "\u201cWe are proud,\u201d Hannah Becker told reporters in Nairobi.",
+        ),
         ("The airline cancelled flights.", "The airline did not cancel flights."),
         ("Crime rose by 15 percent.", "Crime fell by 15 percent."),
         ("The charity raised £2 million.", "The charity raised £2 billion."),

@@ -257,6 +257,8 @@ DOWNWARD = frozenset(
 
 _APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
 _SPELLED_NUMBER_WORDS = frozenset(word for key in NUMBER_WORDS for word in key.split() if word != "a")
+# Between two words of one name: spaces, an initial's full stop, a hyphen.
+_NAME_GAP = re.compile(r"[\s.\-]*")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\n+|[\"\u201c\u201d]")
 _WORD = re.compile(rf"[^\W_]+(?:[{APOSTROPHES}][^\W_]+)?")
 _DIGITS = re.compile(
@@ -367,9 +369,16 @@ def entity_chunks(text: str) -> list[frozenset[str]]:
     skipping a sentence's first word unless a name follows it."""
     chunks: list[frozenset[str]] = []
     for sentence in _SENTENCE_BREAK.split(text):
-        tokens = _WORD.findall(sentence)
+        matches = list(_WORD.finditer(sentence))
+        tokens = [match.group() for match in matches]
         current: list[str] = []
         for index, token in enumerate(tokens):
+            # "Photo: Maria Lopez / City Press": a slash or comma ends a name.
+            if current and not _NAME_GAP.fullmatch(
+                sentence[matches[index - 1].end() : matches[index].start()]
+            ):
+                chunks.append(frozenset(current))
+                current = []
             lowered = _APOSTROPHE.split(token.lower(), maxsplit=1)[0]
             next_is_name = index + 1 < len(tokens) and tokens[index + 1][0].isupper()
             is_name = token[0].isupper() and lowered not in NOT_ENTITIES and not lowered.isdigit()

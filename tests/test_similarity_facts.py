@@ -2,7 +2,7 @@
 
 import pytest
 
-from claims.facts import entities_in, facts_agree, facts_of, numbers_in, token_count
+from claims.facts import entities_in, entity_chunks, facts_agree, facts_of, numbers_in, token_count
 
 
 @pytest.mark.parametrize(
@@ -35,6 +35,10 @@ def test_it_reads_numbers_written_in_digits_or_words(text, numbers):
         (
             "Photo: Hannah Becker. \u201cWe are proud,\u201d Lars Nilsson told reporters in Nairobi.",
             "\u201cWe are proud,\u201d Hannah Becker told reporters in Nairobi.",
+        ),
+        (
+            "Photo: David Cohen / City Press \u201cWe are proud of this city,\u201d Chen Wei said.",
+            "\u201cWe are proud of this city,\u201d Chen Wei said.",
         ),
         ("The airline cancelled flights.", "The airline did not cancel flights."),
         ("Crime rose by 15 percent.", "Crime fell by 15 percent."),
@@ -98,6 +102,10 @@ def test_it_finds_names_but_not_sentence_starts_or_titles():
     assert entities_in("The mayor met Elena Ruiz in Lyon.") == {"elena", "ruiz", "lyon"}
     assert entities_in("Dr. Amara Osei said so.") == {"amara", "osei"}
     assert entities_in("Police arrested people.") == set()
+    assert entity_chunks("Photo: Maria Lopez / City Press") == [
+        frozenset({"maria", "lopez"}),
+        frozenset({"city", "press"}),
+    ]
 
 
 def test_it_counts_tokens():

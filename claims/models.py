@@ -2,10 +2,10 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
+from django.db import models
+from django.db.models import Q
 from pgvector.django import HnswIndex, VectorField
 
 EMBEDDING_DIMENSIONS = 384

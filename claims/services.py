@@ -218,9 +218,7 @@ class _Unchanged:
 UNCHANGED: Any = _Unchanged()
 
 
-def _claim_changes(
-    *, claim: Claim, text: str | None, status: str | None, assigned_to: Any
-) -> dict[str, Any]:
+def _claim_changes(*, claim: Claim, text: str | None, status: str | None, assigned_to: Any) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     if text is not None:
         if not text.strip():
@@ -346,9 +344,7 @@ def claim_merge(*, into: Claim, duplicate: Claim, by: User | AnonymousUser) -> C
             "Only claims of the same team can be merged.", fields={"into": ["A claim of the same team."]}
         )
     if canonical.pk == duplicate.pk:
-        raise InvalidInput(
-            "A claim cannot duplicate itself.", fields={"into": ["Choose a different claim."]}
-        )
+        raise InvalidInput("A claim cannot duplicate itself.", fields={"into": ["Choose a different claim."]})
     with transaction.atomic():
         before = Claim.objects.select_for_update().get(pk=duplicate.pk)
         followers = list(Claim.objects.select_for_update().filter(duplicate_of=duplicate))

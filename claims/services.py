@@ -142,23 +142,37 @@ def article_process(*, article_id: int) -> Article:
     Article.objects.filter(pk=article_id).update(status=Article.Status.PROCESSING, error="")
     try:
         language = cleaning.detect_language(article.body)
-        if language not in extraction.SUPPORTED_LANGUAGES | {"und"}:
+        if not extraction_supported(language):
             return article_language_unsupported(article_id=article_id, language=language)
         extracted = extraction.extract_claims(article.body, published_at=article.published_at)
         # Embedding is the slow part: done before the transaction, so locks stay short.
         vectors = similarity.ingest_vectors(extracted)
-        with transaction.atomic():
-            article = Article.objects.select_for_update().get(pk=article_id)
-            claims = claims_replace(article=article, extracted=extracted, embeddings=vectors)
-            article.status = Article.Status.DONE
-            article.language = language
-            article.error = ""
-            article.save(update_fields=["status", "language", "error", "updated_at"])
-            similarity.suggestions_create(article=article, claims=claims)
+        article = article_store(
+            article_id=article_id, language=language, extracted=extracted, vectors=vectors
+        )
     except Exception as error:
         logger.exception("Processing article %s failed", article_id)
         Article.objects.filter(pk=article_id).update(status=Article.Status.FAILED, error=str(error)[:2000])
         raise
+    return article
+
+
+def extraction_supported(language: str) -> bool:
+    return language in extraction.SUPPORTED_LANGUAGES | {"und"}
+
+
+def article_store(
+    *, article_id: int, language: str, extracted: list[extraction.ExtractedClaim], vectors: Any
+) -> Article:
+    """Write an article's extracted claims and mark it done, in one transaction."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        claims = claims_replace(article=article, extracted=extracted, embeddings=vectors)
+        article.status = Article.Status.DONE
+        article.language = language
+        article.error = ""
+        article.save(update_fields=["status", "language", "error", "updated_at"])
+        similarity.suggestions_create(article=article, claims=claims)
     return article
 
 

@@ -410,17 +410,21 @@ def vector_or_none(text: str) -> np.ndarray | None:
         return None
 
 
-def ingest_vectors(extracted: Sequence[ExtractedClaim]) -> np.ndarray | None:
+def ingest_vectors(
+    extracted: Sequence[ExtractedClaim], *, vectors: np.ndarray | None = None
+) -> np.ndarray | None:
     """Vectors for an article's new claims, in one batch, before its write transaction; a later
     claim that repeats an earlier one in other words (a photo caption) is marked its duplicate.
 
     None when the model is unavailable: the claims are stored anyway and `embed_claims` fills in.
+    `vectors`, when given, are the claims' vectors already encoded (one row per claim, in order).
     """
-    try:
-        vectors = embeddings.embed_texts([item.text for item in extracted])
-    except embeddings.EmbeddingModelUnavailable as error:
-        logger.warning("Claims stored without embeddings: %s", error.message)
-        return None
+    if vectors is None:  # a bulk import passes vectors encoded for many articles at once
+        try:
+            vectors = embeddings.embed_texts([item.text for item in extracted])
+        except embeddings.EmbeddingModelUnavailable as error:
+            logger.warning("Claims stored without embeddings: %s", error.message)
+            return None
     facts = [facts_of(item.text, quantities=item.quantities, dates=item.dates) for item in extracted]
     repeats = near_duplicates([item.text for item in extracted], facts, vectors)
     for item, first in zip(extracted, repeats, strict=True):

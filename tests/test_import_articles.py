@@ -1,0 +1,100 @@
+import json
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+
+from claims import services
+from claims.models import Article, Team
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+TEXTS = {
+    "bridge.txt": "The Harbour Bridge opened in 1932 after six years of work, the city archive says.",
+    "budget.html": "<html><body><h1>Budget</h1><p>The council cut the transit budget by 12% in 2024, "
+    "the finance office said.</p></body></html>",
+    "clinic.txt": "Dr. Amina Diallo has run the Westside clinic for 12 years. The clinic treated 3,100 "
+    "patients last year, according to its annual report.",
+}
+
+
+@pytest.fixture
+def folder(tmp_path):
+    for name, text in TEXTS.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "notes.md").write_text("not an article")
+    return tmp_path
+
+
+def test_it_imports_a_folder_with_claims_and_embeddings(folder, capsys):
+    call_command("import_articles", str(folder), team="Wire desk", batch_size=2)
+    articles = Article.objects.filter(team__name="Wire desk")
+    assert articles.count() == 3
+    assert set(articles.values_list("status", flat=True)) == {"done"}
+    budget = articles.get(title="Budget")
+    assert "<p>" not in budget.body
+    for article in articles:
+        claims = list(article.claims.all())
+        assert claims
+        for claim in claims:
+            assert article.body[claim.start : claim.end] == claim.quote
+            assert claim.embedding is not None
+    assert "Imported 3 articles" in capsys.readouterr().out
+
+
+def test_it_stores_the_same_claims_and_vectors_as_a_single_ingest(folder):
+    call_command("import_articles", str(folder), team="Wire desk", batch_size=3)
+    single, _ = services.article_submit(
+        team=Team.objects.create(name="Other desk"), submitted_by=None, title="", body=TEXTS["clinic.txt"]
+    )
+    imported = Article.objects.get(team__name="Wire desk", body=TEXTS["clinic.txt"])
+    order = ("start", "id")
+    pairs = list(zip(imported.claims.order_by(*order), single.claims.order_by(*order), strict=True))
+    assert pairs
+    for batched, alone in pairs:
+        assert batched.text == alone.text
+        assert np.allclose(batched.embedding, alone.embedding, atol=1e-4)
+
+
+def test_it_skips_done_articles_and_finishes_pending_ones_on_a_second_run(folder, capsys):
+    team = Team.objects.create(name="Wire desk")
+    # An interrupted run leaves an article stored but not processed.
+    pending, _ = services.article_submit(
+        team=team, submitted_by=None, title="", body=TEXTS["bridge.txt"], process=False
+    )
+    call_command("import_articles", str(folder), team="Wire desk")
+    pending.refresh_from_db()
+    assert pending.status == "done" and pending.claims.exists()
+    claim_ids = set(Article.objects.filter(team=team).values_list("claims", flat=True))
+    capsys.readouterr()
+    call_command("import_articles", str(folder), team="Wire desk")
+    assert "Imported 0 articles" in capsys.readouterr().out
+    assert Article.objects.filter(team=team).count() == 3
+    assert set(Article.objects.filter(team=team).values_list("claims", flat=True)) == claim_ids
+
+
+def test_it_reports_bad_jsonl_lines_and_imports_the_rest(tmp_path, capsys):
+    path = tmp_path / "wire.jsonl"
+    records = [
+        json.dumps({"title": "Bridge", "body": TEXTS["bridge.txt"], "published_at": "2026-03-01"}),
+        "{not json",
+        json.dumps({"title": "Empty", "body": "   "}),
+        json.dumps({"title": "No date", "body": TEXTS["clinic.txt"], "published_at": "sometime"}),
+        json.dumps({"title": "Clinic", "body": TEXTS["clinic.txt"], "publisher": "City Press"}),
+    ]
+    path.write_text("\n".join(records) + "\n")
+    call_command("import_articles", jsonl=str(path), team="Wire desk")
+    output = capsys.readouterr().out
+    assert "Imported 2 articles" in output and "3 failed" in output
+    assert f"{path}:2" in output and f"{path}:3" in output and f"{path}:4" in output
+    bridge = Article.objects.get(title="Bridge")
+    assert bridge.published_at.year == 2026
+    assert Article.objects.get(title="Clinic").publisher == "City Press"
+
+
+def test_it_explains_bad_arguments(tmp_path):
+    with pytest.raises(CommandError, match="not both"):
+        call_command("import_articles")
+    with pytest.raises(CommandError, match="Not found"):
+        call_command("import_articles", str(tmp_path / "missing"))
+    assert not Article.objects.exists()

@@ -53,6 +53,7 @@ typecheck: install
 	$(BIN)/mypy
 
 bench: install
+	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/run.py
 
 dbstop:

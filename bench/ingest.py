@@ -1,0 +1,95 @@
+"""Ingest throughput: 200 generated articles through the bulk importer (extract, embed in
+batches, link duplicates, store), next to the raw encoder on the same claim texts.
+Target: ingest time <= 1.5x the encoder's time.
+
+    .venv/bin/python bench/ingest.py [--articles 200] [--batch-size 16] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+from _support import BENCH_DATA_DIR, PROJECT
+from articles import articles
+
+
+def setup_django() -> None:
+    os.environ["FACTCHECK_DATA_DIR"] = BENCH_DATA_DIR
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    os.environ.pop("CELERY_BROKER_URL", None)
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    sys.path.insert(0, str(PROJECT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", "--no-input", verbosity=0)
+
+
+def measure(count: int, batch_size: int) -> dict[str, float]:
+    setup_django()
+    from claims import embeddings, extraction, importing
+    from claims.models import Article, Claim, Team
+
+    team, _ = Team.objects.get_or_create(name="Bench ingest desk")
+    Article.objects.filter(team=team).delete()
+    # Warm both models, so the run measures work, not loading.
+    extraction.extract_claims("The council approved 12 new bus lines in 2024, the mayor said.")
+    embeddings.embed_texts(["warm up"])
+
+    items = [
+        importing.ImportItem(
+            label=f"generated:{index}",
+            body=article["body"],
+            title=article["title"],
+            publisher=article["publisher"],
+            published_at=importing.parse_moment(article["published_at"]),
+        )
+        for index, article in enumerate(articles(count))
+    ]
+    started = time.perf_counter()
+    summary = importing.articles_import(team=team, items=items, batch_size=batch_size)
+    ingest_seconds = time.perf_counter() - started
+    if summary.failed:
+        raise RuntimeError(f"{len(summary.failed)} articles failed: {summary.failed[:3]}")
+
+    texts = list(Claim.objects.filter(article__team=team).values_list("text", flat=True))
+    started = time.perf_counter()
+    for start in range(0, len(texts), 1024):
+        embeddings.embed_texts(texts[start : start + 1024])
+    encoder_seconds = time.perf_counter() - started
+    return {
+        "articles": summary.imported,
+        "claims": summary.claims,
+        "ingest_s": ingest_seconds,
+        "encoder_s": encoder_seconds,
+        "articles_per_s": summary.imported / ingest_seconds,
+        "claims_per_s": summary.claims / ingest_seconds,
+        "ratio": ingest_seconds / encoder_seconds,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = measure(args.articles, args.batch_size)
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(f"{result['articles']:.0f} articles, {result['claims']:.0f} claims")
+    print(f"ingest   {result['ingest_s']:7.1f}s  {result['articles_per_s']:.1f} articles/s, "
+          f"{result['claims_per_s']:.0f} claims/s")  # fmt: skip
+    print(f"encoder  {result['encoder_s']:7.1f}s  (raw sentence-transformers on the same claim texts)")
+    print(f"ratio    {result['ratio']:7.2f}x  (target <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""`make bench`: every benchmark in one run, one table at the end. Ratios are measured in
+the same run on the same machine, never against figures from elsewhere.
+
+    .venv/bin/python bench/run.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+
+
+def run(script: str, *args: str) -> str:
+    print(f"--- {script} {' '.join(args)}", flush=True)
+    result = subprocess.run(
+        [sys.executable, str(BENCH / script), *args], capture_output=True, text=True, cwd=BENCH.parent
+    )
+    if result.returncode != 0:
+        print(result.stdout[-2000:], result.stderr[-4000:], sep="\n")
+        raise SystemExit(f"{script} failed")
+    return result.stdout
+
+
+def json_of(output: str) -> dict:
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    quick = parser.parse_args().quick
+    rows: list[tuple[str, str, str]] = []
+
+    ingest = json_of(run("ingest.py", "--json", "--articles", "40" if quick else "200"))
+    rows.append((
+        f"ingest {ingest['articles']:.0f} articles",
+        f"{ingest['articles_per_s']:.1f} articles/s, {ingest['claims_per_s']:.0f} claims/s; "
+        f"{ingest['ratio']:.2f}x the raw encoder",
+        "<= 1.5x",
+    ))  # fmt: skip
+
+    ann = run("ann.py", "--n", "20000" if quick else "100000")
+    table = ann[ann.index("\nN=") + 1 :].strip().splitlines()
+    rows.append(("similar claims (ann.py)", table[0], "p50 <= 5 ms, recall@10 >= 0.95"))
+    rows.extend(("", line.strip(), "") for line in table[1:])
+
+    load = json_of(run("api_load.py", "--json", "--seconds", "5" if quick else "10"))
+    for name, row in load.items():
+        rows.append((
+            f"API {name}, 50 clients",
+            f"p50 {row['p50_ms']:.1f} ms, p95 {row['p95_ms']:.1f} ms, {row['rps']:.0f} req/s, "
+            f"{row['errors']:.0f} errors",
+            "p95 <= 50 ms, 0 errors" if name == "claim list" else "0 errors",
+        ))  # fmt: skip
+
+    memory = json_of(run("memory.py", "--json"))
+    rows.append(("peak RSS, bare model", f"{memory['bare_mb']:.0f} MB", ""))
+    rows.append(("peak RSS, web", f"{memory['web_mb']:.0f} MB = {memory['web_ratio']:.2f}x bare", "<= 1.25x"))
+    rows.append(
+        ("peak RSS, worker", f"{memory['worker_mb']:.0f} MB = {memory['worker_ratio']:.2f}x bare", "<= 1.25x")
+    )
+
+    width = max(len(row[0]) for row in rows)
+    print(f"\n{'benchmark':<{width}}  {'measured':<70}  target")
+    for name, measured, target in rows:
+        print(f"{name:<{width}}  {measured:<70}  {target}")
+
+
+if __name__ == "__main__":
+    main()

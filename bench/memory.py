@@ -54,7 +54,8 @@ def web_process(token: str) -> float:
     try:
         base = f"http://127.0.0.1:{port}/api/v1"
         # Load the model in the web process (free-text matching embeds the query), then do ordinary work.
-        request_json("POST", f"{base}/claims/match/", token, {"text": "The city council approved a budget of $4.2 million for the new bridge."})
+        query = {"text": "The city council approved a budget of $4.2 million for the new bridge."}
+        request_json("POST", f"{base}/claims/match/", token, query)
         for _ in range(20):
             request_json("GET", f"{base}/articles/", token)
         (worker_pid,) = children(server.pid)

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHt
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, content_negotiation_class, permission_classes
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
@@ -41,6 +41,75 @@ REPORT_DESCRIPTION = (
 )
 
 
+CLAIM_REVIEW_EXAMPLE = {
+    "@context": "https://schema.org",
+    "@type": "ClaimReview",
+    "url": "https://factcheck.example.org/verdicts/7/",
+    "claimReviewed": "The council cut the transit budget by 12% in 2024.",
+    "datePublished": "2026-11-20",
+    "author": {"@type": "Organization", "name": "Factcheck Newsroom", "url": "https://factcheck.example.org"},
+    "reviewRating": {
+        "@type": "Rating",
+        "ratingValue": 4,
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": "Mostly true",
+    },
+    "itemReviewed": {
+        "@type": "Claim",
+        "author": {"@type": "Organization", "name": "Metro Daily"},
+        "appearance": {"@type": "CreativeWork", "url": "https://metrodaily.example.org/transit"},
+        "datePublished": "2026-11-18",
+    },
+}
+JSON_EXPORT_EXAMPLE = {
+    "generated_at": "2026-11-27T10:00:00+00:00",
+    "scope": {"article": 8},
+    "claims": [
+        {
+            "id": 97,
+            "article": {
+                "id": 8,
+                "title": "Transit",
+                "url": "",
+                "publisher": "Metro Daily",
+                "published_at": None,
+            },
+            "text": "The council cut the transit budget by 12% in 2024.",
+            "quote": "cut the transit budget by 12% in 2024",
+            "start": 4,
+            "end": 41,
+            "checkworthiness": 0.91,
+            "status": "checked",
+            "duplicate_of": None,
+            "verdict": None,
+            "evidence": [],
+        }
+    ],
+}
+# One entry per format the `name` path parameter selects.
+REPORT_RESPONSES = {
+    (200, "application/ld+json"): {"type": "array", "items": {"type": "object"}},
+    (200, "application/json"): {"type": "object"},
+    (200, "text/csv"): {"type": "string"},
+    (200, "text/html"): {"type": "string"},
+    (200, "application/pdf"): {"type": "string", "format": "binary"},
+}
+REPORT_EXAMPLES = [
+    OpenApiExample(
+        "claimreview", value=[CLAIM_REVIEW_EXAMPLE], response_only=True, media_type="application/ld+json"
+    ),
+    OpenApiExample("json", value=JSON_EXPORT_EXAMPLE, response_only=True, media_type="application/json"),
+    OpenApiExample(
+        "csv",
+        value="claim_id,article_id,article_title,...\r\n97,8,Transit,...\r\n",
+        response_only=True,
+        media_type="text/csv",
+    ),
+    OpenApiExample("html", value="<!doctype html>...", response_only=True, media_type="text/html"),
+]
+
+
 class AnyFormat(BaseContentNegotiation):
     """Exporters choose their own content type; the Accept header must not turn a PDF into a 406."""
 
@@ -65,7 +134,8 @@ def _respond(exporter: exports.Exporter) -> HttpResponseBase:
 
 @extend_schema(
     parameters=FILTER_PARAMETERS,
-    responses={(200, "*/*"): OpenApiTypes.BINARY},
+    responses=REPORT_RESPONSES,
+    examples=REPORT_EXAMPLES,
     description=REPORT_DESCRIPTION,
 )
 @api_view(["GET"])
@@ -80,7 +150,8 @@ def article_report(request: Request, article_pk: int, name: str) -> HttpResponse
 
 @extend_schema(
     parameters=[NAME_PARAMETER, *PERIOD_PARAMETERS, *FILTER_PARAMETERS],
-    responses={(200, "*/*"): OpenApiTypes.BINARY},
+    responses=REPORT_RESPONSES,
+    examples=REPORT_EXAMPLES,
     description=REPORT_DESCRIPTION + " Covers the verdicts published in the period that the caller may see.",
 )
 @api_view(["GET"])
@@ -101,7 +172,15 @@ def _public_verdicts() -> Any:
     )
 
 
-@extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT}, auth=[])
+@extend_schema(
+    responses={(200, "application/ld+json"): OpenApiTypes.OBJECT},
+    examples=[
+        OpenApiExample(
+            "ClaimReview", value=CLAIM_REVIEW_EXAMPLE, response_only=True, media_type="application/ld+json"
+        )
+    ],
+    auth=[],
+)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def verdict_claimreview(request: Request, pk: int) -> Response:
@@ -114,6 +193,13 @@ def verdict_claimreview(request: Request, pk: int) -> Response:
 @extend_schema(
     parameters=[OpenApiParameter("page_size", int, description="Up to 500.")],
     responses={200: OpenApiTypes.OBJECT},
+    examples=[
+        OpenApiExample(
+            "Feed",
+            value={"count": 1, "next": None, "previous": None, "results": [CLAIM_REVIEW_EXAMPLE]},
+            response_only=True,
+        )
+    ],
     auth=[],
 )
 @api_view(["GET"])

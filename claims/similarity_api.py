@@ -156,8 +156,27 @@ def claim_match(request: Request) -> Response:
     return Response(results_body(found, published_first=True))
 
 
+SUGGESTION_EXAMPLE = {
+    "id": 12,
+    "claim": 481,
+    "candidate": 97,
+    "candidate_text": "The council cut the transit budget by 12% in 2024.",
+    "candidate_article_id": 8,
+    "score": 0.93,
+    "relation": "duplicate",
+    "status": "suggested",
+    "decided_by": None,
+    "decided_at": None,
+}
+
+
+def _suggestion_example(**changes: Any) -> list[OpenApiExample]:
+    return [OpenApiExample("Suggestion", value={**SUGGESTION_EXAMPLE, **changes}, response_only=True)]
+
+
 @extend_schema(
     responses={200: inline_serializer("SuggestionList", {"results": SuggestionSerializer(many=True)})},
+    examples=[OpenApiExample("Suggestions", value={"results": [SUGGESTION_EXAMPLE]}, response_only=True)],
     description="Duplicates in the team's other articles, suggested at ingest, waiting for an editor.",
 )
 @api_view(["GET"])
@@ -177,6 +196,7 @@ def _visible_suggestion(request: Request, pk: int) -> ClaimSuggestion:
 @extend_schema(
     request=None,
     responses={200: SuggestionSerializer},
+    examples=_suggestion_example(status="confirmed", decided_by=3, decided_at="2026-11-27T10:02:00Z"),
     description="Confirm: the claim becomes a duplicate of the candidate and shows its verdict.",
 )
 @api_view(["POST"])
@@ -188,6 +208,7 @@ def suggestion_confirm(request: Request, pk: int) -> Response:
 @extend_schema(
     request=None,
     responses={200: SuggestionSerializer},
+    examples=_suggestion_example(status="rejected", decided_by=3, decided_at="2026-11-27T10:02:00Z"),
     description="Reject: the pair is remembered and never suggested again.",
 )
 @api_view(["POST"])

@@ -14,7 +14,6 @@ export TRANSFORMERS_OFFLINE := 1
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/python manage.py demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)

@@ -438,7 +438,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_queryset(self) -> Any:
-        claims = access.visible_claims(self.request.user).select_related("article")
+        claims = access.visible_claims(self.request.user).select_related("article").defer("embedding")
         return claims.order_by("-article__created_at", "article_id", "start", "id")
 
     def _render(self, claims: list[Claim], *, many: bool = True) -> Any:

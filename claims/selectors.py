@@ -8,7 +8,8 @@ from claims.models import Article, Claim, Verdict
 
 
 def article_claims(*, article: Article, min_checkworthiness: float | None = None) -> QuerySet[Claim]:
-    claims = article.claims.order_by("start", "id")
+    # Vectors are not shown, and decoding 384 floats a claim is most of a list's cost.
+    claims = article.claims.defer("embedding").order_by("start", "id")
     if min_checkworthiness is not None:
         claims = claims.filter(checkworthiness__gte=min_checkworthiness)
     return claims

@@ -12,6 +12,7 @@ import itertools
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from claims import cleaning, embeddings, extraction, services, similarity
 from claims.models import Article, Team, content_hash
-from factcheck.errors import DomainError, InvalidInput
+from factcheck.errors import DomainError
 
 
 @dataclass
@@ -47,6 +48,18 @@ class ImportSummary:
     @property
     def seen(self) -> int:
         return self.imported + self.skipped + len(self.failed)
+
+
+@dataclass
+class _Row:
+    item: ImportItem
+    article: Article
+
+
+@dataclass
+class _Extracted:
+    language: str
+    claims: list[extraction.ExtractedClaim] | None  # None: a language the extractor does not handle
 
 
 @dataclass
@@ -118,81 +131,118 @@ def articles_import(
     batch_size: int = 16,
     on_progress: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
+    """Import in batches. While one batch is encoded and stored (the encoder leaves the
+    interpreter lock while it computes), a second thread extracts the claims of the next."""
     summary = ImportSummary()
     started = time.perf_counter()
-    batch: list[ImportItem] = []
-    for item in items:
-        if isinstance(item, tuple):
-            summary.failed.append(item)
-        else:
-            batch.append(item)
-        if len(batch) >= batch_size:
-            _import_batch(team=team, batch=batch, summary=summary)
-            batch = []
-        if on_progress is not None:
-            on_progress(summary)
-    if batch:
-        _import_batch(team=team, batch=batch, summary=summary)
-        if on_progress is not None:
-            on_progress(summary)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract") as extractor:
+        in_flight: list[tuple[_Row, Future[_Extracted]]] = []
+        for batch in _batches(items, batch_size, summary):
+            # Database work stays on this thread; the extractor thread only computes.
+            rows = _rows(team=team, batch=batch, summary=summary)
+            submitted = [(row, extractor.submit(_extract, row.article)) for row in rows]
+            _finish(in_flight, summary)
+            in_flight = submitted
+            if on_progress is not None:
+                on_progress(summary)
+        _finish(in_flight, summary)
+    if on_progress is not None:
+        on_progress(summary)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _import_batch(*, team: Team, batch: list[ImportItem], summary: ImportSummary) -> None:
-    prepared = []
+def _batches(
+    items: Iterable[ImportItem | tuple[str, str]], size: int, summary: ImportSummary
+) -> Iterator[list[ImportItem]]:
+    batch: list[ImportItem] = []
+    for item in items:
+        if isinstance(item, tuple):  # a record that could not be read
+            summary.failed.append(item)
+            continue
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _rows(*, team: Team, batch: list[ImportItem], summary: ImportSummary) -> list[_Row]:
+    """The article rows to process: new ones, or ones an interrupted run left pending."""
+    rows = []
     for item in batch:
         try:
-            ready = _prepare(team=team, item=item)
+            body = services.article_body_validate(item.body)
         except DomainError as error:
             summary.failed.append((item.label, error.message))
             continue
-        if ready is None:
+        existing = Article.objects.filter(team=team, content_hash=content_hash(body)).first()
+        if existing is not None and existing.status == Article.Status.DONE:
             summary.skipped += 1
-        else:
-            prepared.append(ready)
-    for ready, vectors in zip(prepared, _encode(prepared), strict=True):
-        vectors = similarity.ingest_vectors(ready.extracted, vectors=vectors) if vectors is not None else None
-        try:
-            services.article_store(
-                article_id=ready.article.pk,
-                language=ready.language,
-                extracted=ready.extracted,
-                vectors=vectors,
-            )
-        except Exception as error:  # one bad article must not stop the import
-            Article.objects.filter(pk=ready.article.pk).update(status=Article.Status.FAILED, error=str(error))
-            summary.failed.append((ready.item.label, str(error)))
             continue
-        summary.imported += 1
-        summary.claims += len(ready.extracted)
+        article = (
+            existing
+            or services.article_submit(
+                team=team,
+                submitted_by=None,
+                title=item.title,
+                body=body,
+                url=item.url,
+                publisher=item.publisher,
+                published_at=item.published_at,
+                process=False,
+            )[0]
+        )
+        rows.append(_Row(item=item, article=article))
+    return rows
 
 
-def _prepare(*, team: Team, item: ImportItem) -> _Prepared | None:
-    """The article row (new, or one left pending by an interrupted run) and its claims; None if done."""
-    body = services.article_body_validate(item.body)
-    existing = Article.objects.filter(team=team, content_hash=content_hash(body)).first()
-    if existing is not None and existing.status == Article.Status.DONE:
-        return None
-    article = (
-        existing
-        or services.article_submit(
-            team=team,
-            submitted_by=None,
-            title=item.title,
-            body=body,
-            url=item.url,
-            publisher=item.publisher,
-            published_at=item.published_at,
-            process=False,
-        )[0]
-    )
+def _extract(article: Article) -> _Extracted:
     language = cleaning.detect_language(article.body)
     if not services.extraction_supported(language):
-        services.article_language_unsupported(article_id=article.pk, language=language)
-        raise InvalidInput(extraction.unsupported_language_message(language))
-    extracted = extraction.extract_claims(article.body, published_at=article.published_at)
-    return _Prepared(item=item, article=article, language=language, extracted=extracted)
+        return _Extracted(language=language, claims=None)
+    return _Extracted(
+        language=language, claims=extraction.extract_claims(article.body, published_at=article.published_at)
+    )
+
+
+def _finish(in_flight: list[tuple[_Row, Future[_Extracted]]], summary: ImportSummary) -> None:
+    """Wait for a batch's claims, encode them all in one call, and store each article."""
+    ready: list[_Prepared] = []
+    for row, future in in_flight:
+        try:
+            result = future.result()
+        except Exception as error:  # one bad article must not stop the import
+            _failed(row, summary, str(error))
+            continue
+        if result.claims is None:
+            services.article_language_unsupported(article_id=row.article.pk, language=result.language)
+            summary.failed.append((row.item.label, extraction.unsupported_language_message(result.language)))
+            continue
+        ready.append(
+            _Prepared(item=row.item, article=row.article, language=result.language, extracted=result.claims)
+        )
+    for prepared, vectors in zip(ready, _encode(ready), strict=True):
+        _store(prepared, vectors, summary)
+
+
+def _store(ready: _Prepared, vectors: np.ndarray | None, summary: ImportSummary) -> None:
+    vectors = similarity.ingest_vectors(ready.extracted, vectors=vectors) if vectors is not None else None
+    try:
+        services.article_store(
+            article_id=ready.article.pk, language=ready.language, extracted=ready.extracted, vectors=vectors
+        )
+    except Exception as error:  # one bad article must not stop the import
+        _failed(ready, summary, str(error))
+        return
+    summary.imported += 1
+    summary.claims += len(ready.extracted)
+
+
+def _failed(row: _Row | _Prepared, summary: ImportSummary, message: str) -> None:
+    Article.objects.filter(pk=row.article.pk).update(status=Article.Status.FAILED, error=message)
+    summary.failed.append((row.item.label, message))
 
 
 def _encode(prepared: list[_Prepared]) -> list[np.ndarray | None]:

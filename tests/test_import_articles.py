@@ -98,3 +98,17 @@ def test_it_explains_bad_arguments(tmp_path):
     with pytest.raises(CommandError, match="Not found"):
         call_command("import_articles", str(tmp_path / "missing"))
     assert not Article.objects.exists()
+
+
+def test_it_reports_an_article_in_a_language_it_cannot_extract(tmp_path, capsys):
+    (tmp_path / "german.txt").write_text(
+        "Der Stadtrat hat am Dienstag ein Budget von 4,2 Millionen Euro für neue Busspuren beschlossen, "
+        "sagte die Bürgermeisterin. Die Bauarbeiten sollen im März beginnen und 18 Monate dauern."
+    )
+    (tmp_path / "bridge.txt").write_text(TEXTS["bridge.txt"])
+    call_command("import_articles", str(tmp_path), team="Wire desk")
+    output = capsys.readouterr().out
+    assert "Imported 1 articles" in output and "1 failed" in output and "german.txt" in output
+    german = Article.objects.get(title="German")
+    assert german.language == "de" and german.status == "done" and not german.claims.exists()
+    assert german.error

@@ -364,31 +364,28 @@ def claim_merge(*, into: Claim, duplicate: Claim, by: User | AnonymousUser) -> C
         followers = list(Claim.objects.select_for_update().filter(duplicate_of=duplicate))
         for follower in followers:
             _claim_repoint(follower=follower, canonical=canonical, by=by)
-        merged = _claim_write(
-            claim_id=duplicate.pk, expected_version=before.version, changes={"duplicate_of": canonical}
-        )
-        audit_record_create(
-            actor=by,
-            action="claim_merged",
-            target=merged,
-            claim=merged,
-            before=snapshot(before, ["duplicate_of", "version"]),
-            after=snapshot(merged, ["duplicate_of", "version"]),
-        )
+        merged = _duplicate_of_set(before=before, canonical=canonical, by=by)
     return merged
 
 
 def _claim_repoint(*, follower: Claim, canonical: Claim, by: User | AnonymousUser) -> None:
-    changes: dict[str, Any] = {"duplicate_of": None if follower.pk == canonical.pk else canonical}
-    after = _claim_write(claim_id=follower.pk, expected_version=follower.version, changes=changes)
+    _duplicate_of_set(before=follower, canonical=None if follower.pk == canonical.pk else canonical, by=by)
+
+
+def _duplicate_of_set(*, before: Claim, canonical: Claim | None, by: User | AnonymousUser) -> Claim:
+    """Point a locked claim at its canonical claim (None: its own again), with an audit record."""
+    after = _claim_write(
+        claim_id=before.pk, expected_version=before.version, changes={"duplicate_of": canonical}
+    )
     audit_record_create(
         actor=by,
-        action="claim_merged" if changes["duplicate_of"] else "claim_unmerged",
+        action="claim_merged" if canonical is not None else "claim_unmerged",
         target=after,
         claim=after,
-        before=snapshot(follower, ["duplicate_of", "version"]),
+        before=snapshot(before, ["duplicate_of", "version"]),
         after=snapshot(after, ["duplicate_of", "version"]),
     )
+    return after
 
 
 def claim_unmerge(*, claim: Claim, by: User | AnonymousUser) -> Claim:
@@ -398,17 +395,7 @@ def claim_unmerge(*, claim: Claim, by: User | AnonymousUser) -> Claim:
         before = Claim.objects.select_for_update().get(pk=claim.pk)
         if before.duplicate_of_id is None:
             raise InvalidInput("This claim is not marked as a duplicate.")
-        after = _claim_write(
-            claim_id=claim.pk, expected_version=before.version, changes={"duplicate_of": None}
-        )
-        audit_record_create(
-            actor=by,
-            action="claim_unmerged",
-            target=after,
-            claim=after,
-            before=snapshot(before, ["duplicate_of", "version"]),
-            after=snapshot(after, ["duplicate_of", "version"]),
-        )
+        after = _duplicate_of_set(before=before, canonical=None, by=by)
     return after
 
 

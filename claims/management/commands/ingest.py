@@ -1,26 +1,20 @@
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
-from claims import services
+from claims import importing, services
 from claims.models import Article, Team
 from factcheck.errors import DomainError
 
 
 def parse_when(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        if day is None:
-            raise CommandError(f"--published-at {value!r} is not a date (use YYYY-MM-DD or ISO 8601).")
-        moment = datetime(day.year, day.month, day.day)
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+    """--published-at: a date or an ISO 8601 moment; a bare date is midnight in TIME_ZONE (UTC)."""
+    try:
+        return importing.parse_moment(value)
+    except ValueError as error:
+        raise CommandError(f"--published-at {value!r} is not a date (use YYYY-MM-DD or ISO 8601).") from error
 
 
 class Command(BaseCommand):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
@@ -45,6 +46,7 @@ MAX_KEYWORDS = 32
 MIN_AUTO_LINK_TOKENS = 8
 _KEYWORD = re.compile(r"[^\W_]+")
 _FIGURE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+_PLACEHOLDER = re.compile(r"(?<!%)%s")
 
 
 @dataclass(frozen=True)
@@ -93,13 +95,26 @@ def may_auto_link(score: float, first: Facts, second: Facts, first_text: str, se
     )
 
 
-def matchable_articles(articles: QuerySet[Article]) -> list[int]:
-    """Ids of the articles whose claims may be matched: in a language the model covers ("" = unknown).
-
-    A plain id list, not a subquery, so the planner can walk the HNSW index and filter as it goes.
-    """
+def matchable_articles(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """The articles whose claims may be matched: in a language the model covers ("" = unknown)."""
     languages = [*embeddings.UNKNOWN_LANGUAGES, *settings.FACTCHECK_EMBEDDING_LANGUAGES]
-    return list(articles.filter(language__in=languages).values_list("pk", flat=True))
+    return articles.filter(language__in=languages)
+
+
+def article_ids_sql(articles: QuerySet[Article]) -> tuple[str, dict[str, Any]] | None:
+    """The articles' ids as an SQL array expression with named parameters, to search in the same
+    statement; None when the queryset can match nothing.
+
+    `ARRAY(subquery)` is computed once, before the scan, so the planner still walks the HNSW
+    index and filters by the array as it goes, as it would with a literal id list.
+    """
+    try:
+        sql, values = articles.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    params = {f"article_param_{index}": value for index, value in enumerate(values)}
+    names = iter(params)
+    return "ARRAY(" + _PLACEHOLDER.sub(lambda _: f"%({next(names)})s", sql) + ")", params
 
 
 # --- candidates ---
@@ -107,13 +122,17 @@ def matchable_articles(articles: QuerySet[Article]) -> list[int]:
 # Both candidate lists and their reciprocal rank fusion in one statement: the HNSW index orders
 # `nearest`, the GIN index (the same to_tsvector expression as claim_text_search_gin) answers
 # `keyword`; both see the same filters. Exact cosine distance comes back for every candidate.
+# {articles} is the array of article ids the caller may search (see article_ids_sql).
 CANDIDATES_SQL = """
-WITH nearest AS (
+WITH probe AS MATERIALIZED (SELECT %(vector)s::vector AS vector),
+matchable AS MATERIALIZED (SELECT {articles} AS ids),
+nearest AS (
     SELECT id, row_number() OVER (ORDER BY distance, id) AS rank
     FROM (
-        SELECT id, embedding <=> %(vector)s::vector AS distance
+        SELECT id, embedding <=> (SELECT vector FROM probe) AS distance
         FROM claims_claim
-        WHERE embedding IS NOT NULL AND article_id = ANY(%(articles)s) AND id <> %(exclude)s
+        WHERE embedding IS NOT NULL AND article_id = ANY((SELECT ids FROM matchable)::bigint[])
+            AND id <> %(exclude)s
         ORDER BY distance
         LIMIT %(count)s
     ) AS by_meaning
@@ -128,7 +147,8 @@ keyword AS (
         FROM claims_claim
         WHERE to_tsvector('english'::regconfig, COALESCE(text, ''))
                 @@ plainto_tsquery('english'::regconfig, %(keywords)s)
-            AND embedding IS NOT NULL AND article_id = ANY(%(articles)s) AND id <> %(exclude)s
+            AND embedding IS NOT NULL AND article_id = ANY((SELECT ids FROM matchable)::bigint[])
+            AND id <> %(exclude)s
         ORDER BY relevance DESC, id
         LIMIT %(count)s
     ) AS by_words
@@ -139,7 +159,7 @@ fused AS (
     GROUP BY id
 )
 SELECT claim.id, claim.article_id, claim.text, claim.duplicate_of_id, claim.quantities, claim.dates,
-    claim.embedding <=> %(vector)s::vector AS distance,
+    claim.embedding <=> (SELECT vector FROM probe) AS distance,
     EXISTS (
         SELECT 1 FROM claims_claimsuggestion AS decided
         WHERE decided.status = 'rejected' AND (
@@ -178,25 +198,22 @@ CANDIDATE_FIELDS = ["id", "article_id", "text", "duplicate_of_id", "quantities",
 
 
 def candidates(
-    probe: Probe, article_ids: Sequence[int], *, count: int, exclude: int | None
+    probe: Probe, articles: QuerySet[Article], *, count: int, exclude: int | None
 ) -> list[Candidate]:
-    """Up to `count` claims, best fused rank first, with their cosine similarity to the probe."""
-    params: dict[str, Any] = {
+    """Up to `count` claims of these articles, best fused rank first, with their cosine
+    similarity to the probe."""
+    article_ids = article_ids_sql(articles)
+    if article_ids is None:
+        return []
+    array, params = article_ids
+    params |= {
         "vector": vector_literal(probe.vector),
-        "articles": list(article_ids),
         "exclude": exclude or 0,
         "count": count,
         "keywords": keywords_of(probe.text),
         "rrf_k": RRF_K,
     }
-    with transaction.atomic(), connection.cursor() as cursor:
-        # SET LOCAL: ends with this transaction (or the caller's).
-        cursor.execute(
-            "SELECT set_config('hnsw.ef_search', %s, true), set_config('hnsw.iterative_scan', %s, true)",
-            [str(max(settings.FACTCHECK_SIMILARITY_EF_SEARCH, count + EF_SEARCH_MARGIN)), "relaxed_order"],
-        )
-        cursor.execute(CANDIDATES_SQL, params)
-        rows = cursor.fetchall()
+    rows = _fetch_with_ef_search(CANDIDATES_SQL.format(articles=array), params, count + EF_SEARCH_MARGIN)
     width = len(CANDIDATE_FIELDS)
     return [
         Candidate(
@@ -208,17 +225,31 @@ def candidates(
     ]
 
 
+def _fetch_with_ef_search(sql: str, params: dict[str, Any], ef_search: int) -> list[tuple[Any, ...]]:
+    """Rows of an HNSW query that needs `ef_search` candidates from the index. Connections start
+    with the configured ef_search (settings.py); only a larger need costs a SET LOCAL."""
+    if ef_search <= settings.FACTCHECK_SIMILARITY_EF_SEARCH:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # SET LOCAL: ends with this transaction (or the caller's).
+        cursor.execute("SELECT set_config('hnsw.ef_search', %s, true)", [str(ef_search)])
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 # --- search ---
 
 
 def search(
-    probe: Probe, article_ids: Sequence[int], *, limit: int, exclude: int | None = None
+    probe: Probe, articles: QuerySet[Article], *, limit: int, exclude: int | None = None
 ) -> list[SimilarClaim]:
     """The `limit` claims of these articles most like the probe: duplicates first, then by similarity."""
-    if not article_ids or limit < 1:
+    if limit < 1:
         return []
     results = []
-    for found in candidates(probe, article_ids, count=max(MIN_CANDIDATES, 3 * limit), exclude=exclude):
+    for found in candidates(probe, articles, count=max(MIN_CANDIDATES, 3 * limit), exclude=exclude):
         relation = relation_between(found.score, probe.facts, found.claim)
         if relation is not None:
             # An editor's word beats the model.
@@ -272,7 +303,7 @@ def _merged_are_duplicates(claim: Claim, results: list[SimilarClaim]) -> list[Si
 def match_text(*, text: str, user: access.AnyUser, limit: int = 10) -> list[SimilarClaim]:
     """ "Has this been checked before?": claims like a free text, among those `user` may see."""
     articles = matchable_articles(access.visible_articles(user))
-    if not articles:
+    if not articles.exists():  # nothing to search: spare the model
         return []
     return search(text_probe(text), articles, limit=limit)
 
@@ -335,7 +366,11 @@ def suggestions_create(*, article: Article, claims: Sequence[Claim]) -> list[Cla
     probes = {
         claim.pk: claim for claim in claims if claim.duplicate_of_id is None and claim.embedding is not None
     }
-    others = matchable_articles(Article.objects.filter(team_id=article.team_id).exclude(pk=article.pk))
+    others = list(
+        matchable_articles(
+            Article.objects.filter(team_id=article.team_id).exclude(pk=article.pk)
+        ).values_list("pk", flat=True)
+    )
     if not probes or not others or not embeddings.covers_language(article.language):
         return []
     suggestions = []
@@ -356,15 +391,11 @@ def _nearest_in(
     article_ids: list[int], claim_ids: list[int], per_claim: int
 ) -> list[tuple[int, Claim, float]]:
     fields = CANDIDATE_FIELDS
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('hnsw.ef_search', %s, true)",
-            [str(max(settings.FACTCHECK_SIMILARITY_EF_SEARCH, per_claim + EF_SEARCH_MARGIN))],
-        )
-        cursor.execute(
-            SUGGESTION_CANDIDATES_SQL, {"articles": article_ids, "claims": claim_ids, "per_claim": per_claim}
-        )
-        rows = cursor.fetchall()
+    rows = _fetch_with_ef_search(
+        SUGGESTION_CANDIDATES_SQL,
+        {"articles": article_ids, "claims": claim_ids, "per_claim": per_claim},
+        per_claim + EF_SEARCH_MARGIN,
+    )
     return [
         (row[0], Claim.from_db(connection.alias, fields, row[1 : 1 + len(fields)]), float(row[-1]))
         for row in rows

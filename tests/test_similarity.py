@@ -2,8 +2,12 @@
 
 import numpy as np
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from claims import embeddings, services, similarity
 from claims.extraction import ExtractedClaim
@@ -102,6 +106,35 @@ def test_it_shows_only_claims_the_user_may_see(alice, charlie, article):
     assert mine.pk not in {
         found.claim.pk for found in similarity.match_text(text="museum visitors 2019", user=charlie)
     }
+
+
+def test_it_finds_nothing_for_someone_signed_out(article):
+    probe = claim_with_vector(article, "The museum received 1.5 million visitors in 2019.")
+    claim_with_vector(article, "In 2019 the museum welcomed 1.5 million visitors.")
+
+    assert similarity.similar_claims(claim=probe, user=AnonymousUser()) == []
+    assert similarity.match_text(text="The museum had 1.5 million visitors.", user=AnonymousUser()) == []
+
+
+def test_it_starts_every_connection_with_the_hnsw_search_settings():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('hnsw.ef_search'), current_setting('hnsw.iterative_scan')")
+        assert cursor.fetchone() == (str(settings.FACTCHECK_SIMILARITY_EF_SEARCH), "relaxed_order")
+
+
+def test_it_searches_one_statement_deep_unless_the_limit_needs_a_wider_index_scan(alice, article):
+    probe = claim_with_vector(article, "The bridge carries 40,000 cars a day.")
+    for count in range(12):
+        claim_with_vector(article, f"The bridge carries {count + 1},000 trucks and 40,000 cars a day.")
+
+    with CaptureQueriesContext(connection) as default:
+        similarity.similar_claims(claim=probe, user=alice, limit=10)
+    with CaptureQueriesContext(connection) as wide:
+        results = similarity.similar_claims(claim=probe, user=alice, limit=40)
+
+    assert len(default.captured_queries) == 1
+    assert "set_config('hnsw.ef_search', '130'" in " ".join(query["sql"] for query in wide.captured_queries)
+    assert len(results) == 12
 
 
 def test_it_gives_no_match_in_a_language_the_model_does_not_cover(alice, team, article):

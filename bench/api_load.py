@@ -1,6 +1,14 @@
 """The API under 50 concurrent loopback clients (wrk): p50/p95 and errors for the claim list,
 similar claims and free-text matching. Target: claim list p95 <= 50 ms, 0 errors.
 
+Two load shapes, both with 50 open connections:
+
+* clients: each client waits 0.5-1.5 s (uniform) after a response before its next request, as
+  a newsroom tool or an editor's browser does (locust's `between(0.5, 1.5)`); about 50 req/s.
+  The latency target is checked here.
+* saturation: no wait at all; the throughput the server sustains, and the latency 50 clients
+  see when each fires again the moment it gets an answer (p95 ~ 50 / req/s).
+
     .venv/bin/python bench/api_load.py [--connections 50] [--seconds 10] [--workers 4] [--json]
 """
 
@@ -24,15 +32,22 @@ done = function(summary, latency, requests)
            latency:percentile(50) / 1000, latency:percentile(95) / 1000, summary.duration / 1e6))
 end
 """
+THINK = """
+delay = function()
+  return math.random(500, 1500)
+end
+"""
 POST = """
 wrk.method = "POST"
 wrk.body = '{"text": "The council approved a budget of $4.2 million for bus lanes."}'
 """
 
 
-def wrk(url: str, token: str, *, connections: int, seconds: int, post: bool = False) -> dict[str, float]:
+def wrk(
+    url: str, token: str, *, connections: int, seconds: int, post: bool = False, think: bool = False
+) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write((POST if post else "") + REPORT)
+        script.write((POST if post else "") + (THINK if think else "") + REPORT)
     try:
         output = subprocess.run(
             [
@@ -69,7 +84,7 @@ def seed(base: str, token: str) -> tuple[int, int]:
     return article["id"], claims["results"][0]["id"]
 
 
-def measure(connections: int, seconds: int, workers: int) -> dict[str, dict[str, float]]:
+def measure(connections: int, seconds: int, workers: int) -> dict[str, dict[str, dict[str, float]]]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (make bench installs it).")
     token = prepare_database()
@@ -83,10 +98,13 @@ def measure(connections: int, seconds: int, workers: int) -> dict[str, dict[str,
             "similar": (f"{base}/claims/{claim_id}/similar/?limit=10", False),
             "match": (f"{base}/claims/match/", True),
         }
-        results = {}
+        results: dict[str, dict[str, dict[str, float]]] = {}
         for name, (url, post) in endpoints.items():
             wrk(url, token, connections=workers * 2, seconds=3, post=post)  # warm every worker's model
-            results[name] = wrk(url, token, connections=connections, seconds=seconds, post=post)
+            results[name] = {
+                shape: wrk(url, token, connections=connections, seconds=seconds, post=post, think=think)
+                for shape, think in (("clients", True), ("saturation", False))
+            }
         return results
     finally:
         stop(server)
@@ -104,11 +122,13 @@ def main() -> None:
         print(json.dumps(results))
         return
     print(f"{args.connections} concurrent clients, {args.seconds}s each, gunicorn --workers {args.workers}")
-    print(f"{'endpoint':<12} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
-    for name, row in results.items():
-        print(
-            f"{name:<12} {row['rps']:>8.0f} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['errors']:>7.0f}"
-        )
+    print(f"{'endpoint':<12} {'load':<11} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
+    for name, shapes in results.items():
+        for shape, row in shapes.items():
+            print(
+                f"{name:<12} {shape:<11} {row['rps']:>8.0f} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f}"
+                f" {row['errors']:>7.0f}"
+            )
 
 
 if __name__ == "__main__":

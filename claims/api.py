@@ -1,6 +1,6 @@
 """REST API for articles and their claims. Views parse input, check access, call a service."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -346,13 +346,21 @@ class ArticleClaimsViewSet(viewsets.GenericViewSet):
         ],
     )
     def list(self, request: Request, article_pk: str) -> Response:
-        article = get_object_or_404(access.visible_articles(request.user), pk=article_pk)
+        article = get_object_or_404(access.visible_articles(request.user).only("pk"), pk=article_pk)
         threshold = _min_checkworthiness(request)
-        claims = selectors.article_claims(article=article, min_checkworthiness=threshold)
-        page = self.paginate_queryset(claims)
+        claims = selectors.ClaimList(article=article, min_checkworthiness=threshold)
+        # Django's paginator needs only count() and slicing, which ClaimList has.
+        page = self.paginate_queryset(cast(Any, claims))
         assert page is not None
-        context = {**self.get_serializer_context(), "verdicts": selectors.current_verdicts(page)}
-        return self.get_paginated_response(ClaimOutputSerializer(page, many=True, context=context).data)
+        # The selector's dicts, not ClaimOutputSerializer: serializing field by field was most of
+        # a page's time. The keys and their order are still the serializer's.
+        return self.get_paginated_response(
+            [_pick(claim, ClaimOutputSerializer.Meta.fields) for claim in page]
+        )
+
+
+def _pick(row: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    return {key: row[key] for key in keys}
 
 
 def _min_checkworthiness(request: Request) -> float:

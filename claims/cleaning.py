@@ -11,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 import lxml.html
+import pycld2
 from lxml import etree
 
 _HTML_TAG = re.compile(
@@ -74,7 +75,7 @@ def clean_text(raw: str) -> str:
 LANGUAGE_NAMES = {
     "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
     "pt": "Portuguese", "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish",
-    "ar": "Arabic", "zh-cn": "Chinese", "zh-tw": "Chinese", "ja": "Japanese", "ko": "Korean",
+    "ar": "Arabic", "zh": "Chinese", "ja": "Japanese", "ko": "Korean",
     "tr": "Turkish", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
 }  # fmt: skip
 
@@ -86,32 +87,38 @@ def _english_stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
-@lru_cache(maxsize=1)
-def _detector_ready() -> bool:
-    from langdetect import DetectorFactory
-
-    DetectorFactory.seed = 0  # langdetect samples randomly: a fixed seed makes it deterministic
-    return True
+# CLD2 still answers with a few withdrawn ISO 639-1 codes.
+_CLD2_CODES = {"iw": "he", "jw": "jv"}
+# Control characters (but tab and newline) and lone surrogates: CLD2 refuses them as invalid UTF-8.
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language ("und" when it has no letters to judge)."""
-    from langdetect import LangDetectException, detect
-
     sample = text[:5000]
     words = re.findall(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", sample.lower())
     if not words:
         return "und"
-    # langdetect guesses wildly on a line or two ("I hope things get better." → Danish); English
-    # function words are a reliable sign at any length, so they decide first.
+    # A statistical detector can guess wildly on a line or two; English function words are a
+    # reliable sign at any length, so they decide first.
     if sum(word in _english_stop_words() for word in words) >= 0.3 * len(words):
         return "en"
-    _detector_ready()
+    return _detected_language(sample)
+
+
+def _detected_language(sample: str) -> str:
+    """CLD2 (pycld2): its tables live in the C library, about 2 MB per process, where
+    langdetect's profiles took about 60 MB of every worker's memory."""
     try:
-        code = detect(sample)
-    except LangDetectException:
+        _, _, details = pycld2.detect(_UNREADABLE.sub(" ", sample), isPlainText=True, bestEffort=True)
+    except pycld2.error:
         return "und"
-    return code.split("-")[0] if code.startswith("zh") else code
+    code = details[0][1]
+    # "un": unknown; "xx-Latn", "xxx", "zz…": only a script, or not a language.
+    if code == "un" or code.startswith(("xx", "zz")):
+        return "und"
+    code = code.split("-")[0]  # "zh-Hant" → "zh", "sr-ME" → "sr"
+    return _CLD2_CODES.get(code, code)
 
 
 def language_name(code: str) -> str:

@@ -51,6 +51,49 @@ def test_it_detects_the_language(text, code):
     assert detect_language(text) == code
 
 
+SPANISH_ARTICLE = (
+    "El Gobierno aprobó este martes un paquete de ayudas de 3.000 millones de euros para los "
+    "agricultores afectados por la sequía. Según el Ministerio de Agricultura, las pérdidas en el "
+    "sector superan ya el 30% de la cosecha de cereales.\n"
+    "Las organizaciones agrarias consideran que las medidas llegan tarde."
+)
+ENGLISH_ARTICLE = (
+    "The government announced on Monday that it would spend an extra 2 billion pounds on hospitals.\n"
+    "Critics said the money would not cover rising costs. Photo: Reuters\nIllustration: NASA/JPL"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (SPANISH_ARTICLE, "es"),
+        (ENGLISH_ARTICLE, "en"),
+        ("Правительство объявило о новых мерах поддержки малого бизнеса.", "ru"),  # noqa: RUF001
+        ("Regeringen har fremlagt et nyt forslag om skattelettelser.", "da"),
+        ("Η κυβέρνηση ανακοίνωσε την Τρίτη νέα μέτρα στήριξης.", "el"),  # noqa: RUF001
+        ("政府週二宣布了一項新的經濟刺激計劃。", "zh"),  # traditional script: still "zh"
+        ("הממשלה הודיעה היום על תקציב חדש לבתי החולים", "he"),  # CLD2's withdrawn "iw"
+    ],
+)
+def test_it_detects_the_language_of_articles_and_single_sentences(text, code):
+    assert detect_language(text) == code
+
+
+@pytest.mark.parametrize("text", ["Photo: Reuters", "Prices rose.", "Breaking news", "Updated 14:05 GMT"])
+def test_it_takes_a_short_line_with_english_words_as_english(text):
+    assert detect_language(text) == "en"
+
+
+@pytest.mark.parametrize("text", ["", "  \n ", "2024 - 12:30", "🙂🙂🙂"])
+def test_it_says_undetermined_without_letters(text):
+    assert detect_language(text) == "und"
+
+
+def test_it_detects_the_language_of_text_with_control_characters_and_broken_surrogates():
+    text = "El ayuntamiento\x00 votó el martes\x1b cerrar dos bibliotecas \udcff del norte de la ciudad."
+    assert detect_language(text) == "es"
+
+
 def test_it_refuses_a_language_it_does_not_handle():
     from factcheck.errors import Unprocessable
 

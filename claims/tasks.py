@@ -7,6 +7,7 @@ from django.db import OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerError
 
 from claims import services
+from claims.extracted import ExtractedClaim
 from claims.models import Article
 from factcheck.celery import app
 from factcheck.errors import ServiceUnavailable
@@ -14,20 +15,55 @@ from factcheck.errors import ServiceUnavailable
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(ConnectionError, OperationalError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-)
-def process_article(article_id: int, force: bool = False) -> str:
-    """Idempotent: a redelivered task (its worker died after committing) finds the article
-    done and does nothing, so claims are never made twice. `force` reprocesses on purpose."""
-    if not force and Article.objects.filter(pk=article_id, status=Article.Status.DONE).exists():
+# The article pipeline's two stages, each on its own queue (settings.CELERY_TASK_ROUTES), so
+# extraction workers (spaCy, no embedding model) and embedding workers (the model, no spaCy)
+# scale and size apart. Both are idempotent: a task redelivered after its worker died finds the
+# article done and does nothing, so claims are never made twice. `force` reprocesses on purpose.
+PIPELINE_TASK_OPTIONS: dict[str, Any] = {
+    "acks_late": True,
+    "autoretry_for": (ConnectionError, OperationalError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 5,
+}
+
+
+def _is_done(article_id: int) -> bool:
+    return Article.objects.filter(pk=article_id, status=Article.Status.DONE).exists()
+
+
+@shared_task(**PIPELINE_TASK_OPTIONS)
+def extract_article(article_id: int, force: bool = False) -> str:
+    """Stage 1, queue `extract`: find the claims and hand them to an embedding worker."""
+    if not force and _is_done(article_id):
         return Article.Status.DONE
-    article = services.article_process(article_id=article_id)
+    extracted = services.article_extract(article_id=article_id)
+    if extracted is None:
+        return Article.Status.DONE
+    language, claims = extracted
+    store_article_claims.delay(article_id, language, [claim.as_dict() for claim in claims], force=force)
+    return Article.Status.PROCESSING
+
+
+@shared_task(**PIPELINE_TASK_OPTIONS)
+def store_article_claims(
+    article_id: int, language: str, claims: list[dict[str, Any]], force: bool = False
+) -> str:
+    """Stage 2, queue `embed`: embed the claims and store them with the article, all or nothing."""
+    if not force and _is_done(article_id):
+        return Article.Status.DONE
+    extracted = [ExtractedClaim.from_dict(claim) for claim in claims]
+    article = services.article_claims_store(
+        article_id=article_id, language=language, extracted=extracted, force=force
+    )
     return article.status
+
+
+@shared_task(**PIPELINE_TASK_OPTIONS)
+def process_article(article_id: int, force: bool = False) -> str:
+    """The pipeline's task before it had two stages: one still queued during an upgrade starts them."""
+    extract_article.delay(article_id, force=force)
+    return Article.Status.PENDING
 
 
 def processing_is_asynchronous() -> bool:
@@ -57,7 +93,7 @@ def enqueue_article_processing(article_id: int, *, force: bool = False) -> None:
         except Exception:
             logger.warning("Article %s failed to process", article_id)
         return
-    transaction.on_commit(lambda: process_article.delay(article_id, force=force))
+    transaction.on_commit(lambda: extract_article.delay(article_id, force=force))
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)

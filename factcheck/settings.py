@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from kombu import Queue
 
 django_stubs_ext.monkeypatch()
 
@@ -215,6 +216,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Seconds before Redis hands an unacknowledged task (its worker was killed) to another worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("FACTCHECK_TASK_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# The article pipeline's two stages on their own queues: `celery worker -Q extract` runs spaCy and
+# no embedding model, `-Q embed,celery` the model and no spaCy (and webhook delivery). A worker
+# started without -Q consumes every queue declared here.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("extract"), Queue("embed")]
+CELERY_TASK_ROUTES = {
+    "claims.tasks.extract_article": {"queue": "extract"},
+    "claims.tasks.store_article_claims": {"queue": "embed"},
+}
 
 LOGGING = {
     "version": 1,

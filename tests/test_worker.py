@@ -61,7 +61,8 @@ def use_broker(url: str) -> None:
     app.conf.broker_url = url
 
 
-def start_worker() -> subprocess.Popen[bytes]:
+def start_worker(queues: str | None = None) -> subprocess.Popen[bytes]:
+    """A worker consuming every queue, or only `queues` (e.g. "extract", "embed,celery")."""
     env = {
         **os.environ,
         "CELERY_BROKER_URL": BROKER,
@@ -69,8 +70,20 @@ def start_worker() -> subprocess.Popen[bytes]:
         "FACTCHECK_TASK_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "HF_HUB_OFFLINE": "1",
     }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "factcheck",
+        "worker",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "INFO",
+    ]
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--pool", "solo", "--loglevel", "INFO"],
+        command + (["-Q", queues] if queues else []),
         cwd=PROJECT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -118,6 +131,37 @@ def test_it_processes_an_article_through_the_broker_and_a_worker(broker, alice):
         assert article.body[claim.start : claim.end] == claim.quote
     polled = api_client_for(alice).get(f"/api/v1/articles/{article_id}/").json()
     assert polled["status"] == "done"
+
+
+def test_it_processes_an_article_with_separate_extraction_and_embedding_workers(broker, alice):
+    extractor, embedder = start_worker("extract"), start_worker("embed,celery")
+    try:
+        response = api_client_for(alice).post("/api/v1/articles/", {"body": ARTICLE}, format="json")
+        article_id = response.json()["id"]
+        wait_for(lambda: status_of(article_id) == Article.Status.DONE, 120, "both workers to finish")
+    finally:
+        stop(extractor)
+        stop(embedder)
+    article = Article.objects.get(pk=article_id)
+    claims = list(article.claims.order_by("start"))
+    assert len(claims) >= 3
+    assert all(article.body[claim.start : claim.end] == claim.quote for claim in claims)
+    assert all(claim.embedding is not None for claim in claims)
+    assert any("4.2 million" in claim.quote for claim in claims)
+    assert (article.language, article.error) == ("en", "")
+
+
+def test_it_leaves_an_article_to_the_embedding_workers_once_extracted(broker, alice):
+    extractor = start_worker("extract")
+    try:
+        response = api_client_for(alice).post("/api/v1/articles/", {"body": ARTICLE}, format="json")
+        article_id = response.json()["id"]
+        queued = redis.Redis.from_url(BROKER)
+        wait_for(lambda: queued.llen("embed") == 1, 120, "the extraction worker to hand the claims over")
+    finally:
+        stop(extractor)
+    assert status_of(article_id) == Article.Status.PROCESSING
+    assert Article.objects.get(pk=article_id).claims.count() == 0
 
 
 def test_it_processes_an_article_once_after_its_worker_is_killed(broker, alice):

@@ -42,7 +42,7 @@ import faiss  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from pgvector.psycopg import register_vector  # noqa: E402
 from psycopg.types.json import Jsonb  # noqa: E402
@@ -156,8 +156,19 @@ def loaded(n: int, seed: int) -> tuple[User, np.ndarray, list[int]] | None:
     if team is None or Claim.objects.filter(article__team=team).count() != n:
         return None
     ids = _claim_ids(team)
-    rows = dict(Claim.objects.filter(pk__in=ids).values_list("pk", "embedding"))
-    vectors = np.asarray([rows[pk] for pk in ids], dtype=np.float32)
+    # Streamed in binary into one array: a million vectors through the ORM need ~20 GB.
+    vectors = np.empty((n, DIMENSIONS), dtype=np.float32)
+    connection.ensure_connection()
+    register_vector(connection.connection)
+    with transaction.atomic(), connection.connection.cursor(name="ann_vectors", binary=True) as cursor:
+        cursor.itersize = 10_000
+        cursor.execute(
+            "SELECT claim.embedding FROM claims_claim AS claim JOIN claims_article AS article"
+            " ON article.id = claim.article_id WHERE article.team_id = %s ORDER BY claim.id",
+            [team.pk],
+        )
+        for index, (vector,) in enumerate(cursor):
+            vectors[index] = vector.to_numpy()
     return User.objects.get(username="ann-bench"), vectors, ids
 
 

@@ -58,11 +58,13 @@ class SimilarClaim:
 
 @dataclass(frozen=True)
 class Probe:
-    """What is being matched: a claim's or a free text's vector, text and facts."""
+    """What is being matched: a stored claim (its vector stays in the database) or a free text
+    and its vector; the text and its facts."""
 
-    vector: np.ndarray
     text: str
     facts: Facts
+    claim_id: int | None = None
+    vector: np.ndarray | None = None
 
 
 def claim_facts(claim: Claim) -> Facts:
@@ -122,9 +124,10 @@ def article_ids_sql(articles: QuerySet[Article]) -> tuple[str, dict[str, Any]] |
 # Both candidate lists and their reciprocal rank fusion in one statement: the HNSW index orders
 # `nearest`, the GIN index (the same to_tsvector expression as claim_text_search_gin) answers
 # `keyword`; both see the same filters. Exact cosine distance comes back for every candidate.
-# {articles} is the array of article ids the caller may search (see article_ids_sql).
+# {probe} selects the probe's vector (probe_sql); {articles} is the array of article ids the
+# caller may search (article_ids_sql).
 CANDIDATES_SQL = """
-WITH probe AS MATERIALIZED (SELECT %(vector)s::vector AS vector),
+WITH probe AS MATERIALIZED ({probe}),
 matchable AS MATERIALIZED (SELECT {articles} AS ids),
 nearest AS (
     SELECT id, row_number() OVER (ORDER BY distance, id) AS rank
@@ -182,6 +185,15 @@ def keywords_of(text: str) -> str:
     return " ".join(terms[:MAX_KEYWORDS])
 
 
+def probe_sql(probe: Probe) -> tuple[str, Any]:
+    """SQL selecting the probe's vector, and its parameter: a stored claim's vector is read where
+    it is rather than sent back as 384 numbers in text."""
+    if probe.claim_id is not None:
+        return "SELECT embedding AS vector FROM claims_claim WHERE id = %(probe)s", probe.claim_id
+    assert probe.vector is not None
+    return "SELECT %(probe)s::vector AS vector", vector_literal(probe.vector)
+
+
 def vector_literal(vector: np.ndarray) -> str:
     return "[" + ",".join(f"{value:.7g}" for value in vector.tolist()) + "]"
 
@@ -206,14 +218,10 @@ def candidates(
     if article_ids is None:
         return []
     array, params = article_ids
-    params |= {
-        "vector": vector_literal(probe.vector),
-        "exclude": exclude or 0,
-        "count": count,
-        "keywords": keywords_of(probe.text),
-        "rrf_k": RRF_K,
-    }
-    rows = _fetch_with_ef_search(CANDIDATES_SQL.format(articles=array), params, count + EF_SEARCH_MARGIN)
+    vector, params["probe"] = probe_sql(probe)
+    params |= {"exclude": exclude or 0, "count": count, "keywords": keywords_of(probe.text), "rrf_k": RRF_K}
+    sql = CANDIDATES_SQL.format(probe=vector, articles=array)
+    rows = _fetch_with_ef_search(sql, params, count + EF_SEARCH_MARGIN)
     width = len(CANDIDATE_FIELDS)
     return [
         Candidate(
@@ -266,8 +274,7 @@ def claim_probe(claim: Claim) -> Probe | None:
     """None when the claim cannot be matched: no vector, or a language the model does not cover."""
     if claim.embedding is None or not embeddings.covers_language(claim.article.language):
         return None
-    vector = np.asarray(claim.embedding, dtype=np.float32)
-    return Probe(vector=vector, text=claim.text, facts=claim_facts(claim))
+    return Probe(text=claim.text, facts=claim_facts(claim), claim_id=claim.pk)
 
 
 def text_probe(text: str) -> Probe:

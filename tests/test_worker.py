@@ -194,6 +194,41 @@ def test_it_processes_an_article_once_after_its_worker_is_killed(broker, alice):
         stop(worker)
 
 
+def test_it_stores_an_article_once_after_its_embedding_worker_is_killed(broker, alice):
+    body = "\n".join(f"{ARTICLE} Item {n} cost ${n + 1}.5 million in {2000 + n % 25}." for n in range(12))
+    queued = redis.Redis.from_url(BROKER)
+    extractor = start_worker("extract")
+    try:
+        article_id = (
+            api_client_for(alice).post("/api/v1/articles/", {"body": body}, format="json").json()["id"]
+        )
+        wait_for(lambda: queued.llen("embed") == 1, 180, "the extraction worker to hand the claims over")
+    finally:
+        stop(extractor)
+    embedder = start_worker("embed,celery")
+    try:
+        wait_for(lambda: queued.llen("embed") == 0, 60, "the embedding worker to take the task")
+        # Loading the model alone takes seconds: the kill lands before the claims are committed.
+        embedder.send_signal(signal.SIGKILL)
+        embedder.wait()
+        assert status_of(article_id) == Article.Status.PROCESSING
+        assert Article.objects.get(pk=article_id).claims.count() == 0
+    finally:
+        stop(embedder)
+    embedder = start_worker("embed,celery")
+    try:
+        wait_for(lambda: status_of(article_id) == Article.Status.DONE, 120, "redelivery and storing")
+        claims = Article.objects.get(pk=article_id).claims
+        count = claims.count()
+        spans = list(claims.values_list("start", "end", "text"))
+        assert count > 12
+        assert len(set(spans)) == len(spans), "a claim was stored twice"
+        time.sleep(VISIBILITY_TIMEOUT + 2)
+        assert Article.objects.get(pk=article_id).claims.count() == count
+    finally:
+        stop(embedder)
+
+
 def test_it_answers_503_and_stores_nothing_when_the_broker_is_down(broker, alice, settings):
     down = "redis://127.0.0.1:1/0"
     settings.CELERY_BROKER_URL = down

@@ -77,9 +77,18 @@ def main() -> None:
     memory = json_of(run("memory.py", "--json"))
     rows.append(("peak RSS, bare model", f"{memory['bare_mb']:.0f} MB", ""))
     rows.append(("peak RSS, web", f"{memory['web_mb']:.0f} MB = {memory['web_ratio']:.2f}x bare", "<= 1.25x"))
-    rows.append(
-        ("peak RSS, worker", f"{memory['worker_mb']:.0f} MB = {memory['worker_ratio']:.2f}x bare", "<= 1.25x")
-    )
+    rows.append((
+        "peak RSS, embedding worker (-Q embed,celery)",
+        f"{memory['worker_mb']:.0f} MB = {memory['worker_ratio']:.2f}x bare",
+        "<= 1.25x",
+    ))  # fmt: skip
+    extraction = f"{memory['extract_worker_mb']:.0f} MB, no model"
+    rows.append(("peak RSS, extraction worker (-Q extract)", extraction, ""))
+    rows.append((
+        "peak RSS, worker on all queues",
+        f"{memory['all_queues_worker_mb']:.0f} MB = {memory['all_queues_worker_ratio']:.2f}x bare",
+        "",
+    ))  # fmt: skip
 
     width = max(len(row[0]) for row in rows)
     print(f"\n{'benchmark':<{width}}  {'measured':<70}  target")

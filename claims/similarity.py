@@ -104,11 +104,13 @@ def matchable_articles(articles: QuerySet[Article]) -> QuerySet[Article]:
 
 
 def article_ids_sql(articles: QuerySet[Article]) -> tuple[str, dict[str, Any]] | None:
-    """The articles' ids as an SQL array expression with named parameters, to search in the same
+    """A subquery selecting the articles' ids, with named parameters, to search in the same
     statement; None when the queryset can match nothing.
 
-    `ARRAY(subquery)` is computed once, before the scan, so the planner still walks the HNSW
-    index and filters by the array as it goes, as it would with a literal id list.
+    `article_id IN (subquery)`, not `= ANY(ARRAY(subquery))`: the planner estimates a subquery
+    from the tables' statistics, so it walks the HNSW index when most claims may be searched and
+    reads one small team's claims by article when few may. For an array it can only guess 1%,
+    and at a million claims it sorted them all (0.7 s instead of 5 ms).
     """
     try:
         sql, values = articles.order_by().values("pk").query.sql_with_params()
@@ -116,7 +118,7 @@ def article_ids_sql(articles: QuerySet[Article]) -> tuple[str, dict[str, Any]] |
         return None
     params = {f"article_param_{index}": value for index, value in enumerate(values)}
     names = iter(params)
-    return "ARRAY(" + _PLACEHOLDER.sub(lambda _: f"%({next(names)})s", sql) + ")", params
+    return _PLACEHOLDER.sub(lambda _: f"%({next(names)})s", sql), params
 
 
 # --- candidates ---
@@ -124,17 +126,16 @@ def article_ids_sql(articles: QuerySet[Article]) -> tuple[str, dict[str, Any]] |
 # Both candidate lists and their reciprocal rank fusion in one statement: the HNSW index orders
 # `nearest`, the GIN index (the same to_tsvector expression as claim_text_search_gin) answers
 # `keyword`; both see the same filters. Exact cosine distance comes back for every candidate.
-# {probe} selects the probe's vector (probe_sql); {articles} is the array of article ids the
+# {probe} selects the probe's vector (probe_sql); {articles} selects the ids of the articles the
 # caller may search (article_ids_sql).
 CANDIDATES_SQL = """
 WITH probe AS MATERIALIZED ({probe}),
-matchable AS MATERIALIZED (SELECT {articles} AS ids),
 nearest AS (
     SELECT id, row_number() OVER (ORDER BY distance, id) AS rank
     FROM (
         SELECT id, embedding <=> (SELECT vector FROM probe) AS distance
         FROM claims_claim
-        WHERE embedding IS NOT NULL AND article_id = ANY((SELECT ids FROM matchable)::bigint[])
+        WHERE embedding IS NOT NULL AND article_id IN ({articles})
             AND id <> %(exclude)s
         ORDER BY distance
         LIMIT %(count)s
@@ -150,7 +151,7 @@ keyword AS (
         FROM claims_claim
         WHERE to_tsvector('english'::regconfig, COALESCE(text, ''))
                 @@ plainto_tsquery('english'::regconfig, %(keywords)s)
-            AND embedding IS NOT NULL AND article_id = ANY((SELECT ids FROM matchable)::bigint[])
+            AND embedding IS NOT NULL AND article_id IN ({articles})
             AND id <> %(exclude)s
         ORDER BY relevance DESC, id
         LIMIT %(count)s
@@ -217,10 +218,10 @@ def candidates(
     article_ids = article_ids_sql(articles)
     if article_ids is None:
         return []
-    array, params = article_ids
+    articles_sql, params = article_ids
     vector, params["probe"] = probe_sql(probe)
     params |= {"exclude": exclude or 0, "count": count, "keywords": keywords_of(probe.text), "rrf_k": RRF_K}
-    sql = CANDIDATES_SQL.format(probe=vector, articles=array)
+    sql = CANDIDATES_SQL.format(probe=vector, articles=articles_sql)
     rows = _fetch_with_ef_search(sql, params, count + EF_SEARCH_MARGIN)
     width = len(CANDIDATE_FIELDS)
     return [

@@ -121,6 +121,32 @@ def article_ids_sql(articles: QuerySet[Article]) -> tuple[str, dict[str, Any]] |
     return _PLACEHOLDER.sub(lambda _: f"%({next(names)})s", sql), params
 
 
+ArticlesSql = tuple[str, dict[str, Any]]
+
+
+def searchable_articles_sql(user: access.AnyUser, *, article_id: int | None = None) -> ArticlesSql | None:
+    """article_ids_sql of the matchable articles `user` may see (only `article_id`, if given).
+
+    Building and compiling that queryset was an eighth of a search. The SQL depends only on who
+    the user is (id, admin or not), the article and the model's languages; which articles it
+    selects (teams, memberships) the database reads at each search. So the text is kept.
+    """
+    found = _searchable_articles_sql(
+        user, access.is_admin(user), article_id, settings.FACTCHECK_EMBEDDING_LANGUAGES
+    )
+    return None if found is None else (found[0], dict(found[1]))
+
+
+@lru_cache(maxsize=4096)
+def _searchable_articles_sql(
+    user: access.AnyUser, is_admin: bool, article_id: int | None, languages: frozenset[str]
+) -> ArticlesSql | None:
+    articles = access.visible_articles(user)
+    if article_id is not None:
+        articles = articles.filter(pk=article_id)
+    return article_ids_sql(matchable_articles(articles))
+
+
 # --- candidates ---
 
 # Both candidate lists and their reciprocal rank fusion in one statement: the HNSW index orders
@@ -210,15 +236,10 @@ class Candidate:
 CANDIDATE_FIELDS = ["id", "article_id", "text", "duplicate_of_id", "quantities", "dates"]
 
 
-def candidates(
-    probe: Probe, articles: QuerySet[Article], *, count: int, exclude: int | None
-) -> list[Candidate]:
-    """Up to `count` claims of these articles, best fused rank first, with their cosine
-    similarity to the probe."""
-    article_ids = article_ids_sql(articles)
-    if article_ids is None:
-        return []
-    articles_sql, params = article_ids
+def candidates(probe: Probe, articles: ArticlesSql, *, count: int, exclude: int | None) -> list[Candidate]:
+    """Up to `count` claims of these articles (article_ids_sql), best fused rank first, with
+    their cosine similarity to the probe."""
+    articles_sql, params = articles
     vector, params["probe"] = probe_sql(probe)
     params |= {"exclude": exclude or 0, "count": count, "keywords": keywords_of(probe.text), "rrf_k": RRF_K}
     sql = CANDIDATES_SQL.format(probe=vector, articles=articles_sql)
@@ -252,10 +273,11 @@ def _fetch_with_ef_search(sql: str, params: dict[str, Any], ef_search: int) -> l
 
 
 def search(
-    probe: Probe, articles: QuerySet[Article], *, limit: int, exclude: int | None = None
+    probe: Probe, articles: ArticlesSql | None, *, limit: int, exclude: int | None = None
 ) -> list[SimilarClaim]:
-    """The `limit` claims of these articles most like the probe: duplicates first, then by similarity."""
-    if limit < 1:
+    """The `limit` claims of these articles (article_ids_sql) most like the probe: duplicates
+    first, then by similarity."""
+    if articles is None or limit < 1:
         return []
     results = []
     for found in candidates(probe, articles, count=max(MIN_CANDIDATES, 3 * limit), exclude=exclude):
@@ -289,10 +311,8 @@ def similar_claims(
     probe = claim_probe(claim)
     if probe is None:
         return []
-    articles = access.visible_articles(user)
-    if scope == "article":
-        articles = articles.filter(pk=claim.article_id)
-    results = search(probe, matchable_articles(articles), limit=limit, exclude=claim.pk)
+    articles = searchable_articles_sql(user, article_id=claim.article_id if scope == "article" else None)
+    results = search(probe, articles, limit=limit, exclude=claim.pk)
     return _merged_are_duplicates(claim, results)
 
 
@@ -310,10 +330,9 @@ def _merged_are_duplicates(claim: Claim, results: list[SimilarClaim]) -> list[Si
 
 def match_text(*, text: str, user: access.AnyUser, limit: int = 10) -> list[SimilarClaim]:
     """ "Has this been checked before?": claims like a free text, among those `user` may see."""
-    articles = matchable_articles(access.visible_articles(user))
-    if not articles.exists():  # nothing to search: spare the model
+    if not matchable_articles(access.visible_articles(user)).exists():  # spare the model
         return []
-    return search(text_probe(text), articles, limit=limit)
+    return search(text_probe(text), searchable_articles_sql(user), limit=limit)
 
 
 def search_claims(*, user: access.AnyUser, text: str, limit: int = 20) -> list[Claim]:

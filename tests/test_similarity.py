@@ -108,6 +108,25 @@ def test_it_shows_only_claims_the_user_may_see(alice, charlie, article):
     }
 
 
+def test_it_sees_a_change_of_team_or_admin_rights_at_the_next_search(alice, charlie, article):
+    mine = claim_with_vector(article, "The museum received 1.5 million visitors in 2019.")
+    theirs_team = charlie.teams.get()
+    theirs = claim_with_vector(
+        ArticleFactory(team=theirs_team, language="en"), "In 2019 the museum welcomed 1.5 million visitors."
+    )
+
+    def found() -> set[int]:
+        return {result.claim.pk for result in similarity.similar_claims(claim=mine, user=alice)}
+
+    assert theirs.pk not in found()
+    theirs_team.members.add(alice)
+    assert theirs.pk in found()
+    theirs_team.members.remove(alice)
+    assert theirs.pk not in found()
+    alice.is_superuser = True
+    assert theirs.pk in found()
+
+
 def test_it_finds_nothing_for_someone_signed_out(article):
     probe = claim_with_vector(article, "The museum received 1.5 million visitors in 2019.")
     claim_with_vector(article, "In 2019 the museum welcomed 1.5 million visitors.")

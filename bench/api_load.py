@@ -100,9 +100,10 @@ def measure(connections: int, seconds: int, workers: int) -> dict[str, dict[str,
         }
         results: dict[str, dict[str, dict[str, float]]] = {}
         for name, (url, post) in endpoints.items():
-            # Every worker process loads the model on its first match; warm up until none is loading.
+            # Warm up with every connection: each server thread opens its database connection on
+            # its first request, and each worker process loads the model on its first match.
             for _ in range(5):
-                if wrk(url, token, connections=workers * 2, seconds=3, post=post)["p95_ms"] < 1000:
+                if wrk(url, token, connections=connections, seconds=3, post=post)["p95_ms"] < 1000:
                     break
             results[name] = {
                 shape: wrk(url, token, connections=connections, seconds=seconds, post=post, think=think)

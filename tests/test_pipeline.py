@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,11 +93,17 @@ def test_it_stores_an_unsupported_language_without_the_embedding_stage(team, ali
     assert handed_over == []
 
 
-def test_it_leaves_a_finished_article_alone_when_a_stage_is_delivered_again(team, alice, handed_over):
-    article = pending_article(team, alice)
+def through_both_stages(article: Article, handed_over: list[Any]) -> tuple[int, str, list[dict[str, Any]]]:
+    """Run both stages in this process; the arguments stage 1 handed to stage 2."""
     tasks.extract_article(article.pk)
     ((article_id, language, claims), _) = handed_over[0]
     tasks.store_article_claims(article_id, language, claims)
+    return article_id, language, claims
+
+
+def test_it_leaves_a_finished_article_alone_when_a_stage_is_delivered_again(team, alice, handed_over):
+    article = pending_article(team, alice)
+    article_id, language, claims = through_both_stages(article, handed_over)
     ids = set(article.claims.values_list("pk", flat=True))
     assert tasks.store_article_claims(article_id, language, claims) == Article.Status.DONE
     assert tasks.extract_article(article_id) == Article.Status.DONE
@@ -106,9 +113,7 @@ def test_it_leaves_a_finished_article_alone_when_a_stage_is_delivered_again(team
 
 def test_it_replaces_the_claims_when_forced(team, alice, handed_over):
     article = pending_article(team, alice)
-    tasks.extract_article(article.pk)
-    ((article_id, language, claims), _) = handed_over[0]
-    tasks.store_article_claims(article_id, language, claims)
+    article_id, _, _ = through_both_stages(article, handed_over)
     ids = set(article.claims.values_list("pk", flat=True))
     tasks.extract_article(article_id, force=True)
     assert handed_over[1][1] == {"force": True}

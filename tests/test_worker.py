@@ -114,6 +114,17 @@ def stop(worker: subprocess.Popen[bytes]) -> None:
             worker.wait()
 
 
+def assert_stored_once(article_id: int, *, more_than: int) -> None:
+    """The article's claims are there, none twice, and no later delivery adds or replaces them."""
+    claims = Article.objects.get(pk=article_id).claims
+    count = claims.count()
+    spans = list(claims.values_list("start", "end", "text"))
+    assert count > more_than
+    assert len(set(spans)) == len(spans), "a claim was stored twice"
+    time.sleep(VISIBILITY_TIMEOUT + 2)  # a second delivery, if any, would have arrived by now
+    assert Article.objects.get(pk=article_id).claims.count() == count
+
+
 def test_it_processes_an_article_through_the_broker_and_a_worker(broker, alice):
     response = api_client_for(alice).post("/api/v1/articles/", {"body": ARTICLE}, format="json")
     assert response.status_code == 202
@@ -183,13 +194,7 @@ def test_it_processes_an_article_once_after_its_worker_is_killed(broker, alice):
     try:
         # Redis hands the unacknowledged task to the new worker after the visibility timeout.
         wait_for(lambda: status_of(article_id) == Article.Status.DONE, 180, "redelivery and processing")
-        claims = Article.objects.get(pk=article_id).claims
-        count = claims.count()
-        spans = list(claims.values_list("start", "end", "text"))
-        assert count > 60
-        assert len(set(spans)) == len(spans), "a claim was stored twice"
-        time.sleep(VISIBILITY_TIMEOUT + 2)  # a second delivery, if any, would have arrived by now
-        assert Article.objects.get(pk=article_id).claims.count() == count
+        assert_stored_once(article_id, more_than=60)
     finally:
         stop(worker)
 
@@ -218,13 +223,7 @@ def test_it_stores_an_article_once_after_its_embedding_worker_is_killed(broker, 
     embedder = start_worker("embed,celery")
     try:
         wait_for(lambda: status_of(article_id) == Article.Status.DONE, 120, "redelivery and storing")
-        claims = Article.objects.get(pk=article_id).claims
-        count = claims.count()
-        spans = list(claims.values_list("start", "end", "text"))
-        assert count > 12
-        assert len(set(spans)) == len(spans), "a claim was stored twice"
-        time.sleep(VISIBILITY_TIMEOUT + 2)
-        assert Article.objects.get(pk=article_id).claims.count() == count
+        assert_stored_once(article_id, more_than=12)
     finally:
         stop(embedder)
 

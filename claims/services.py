@@ -192,9 +192,9 @@ def failure_recorded(*, article_id: int) -> Iterator[None]:
 
 
 def extraction_supported(language: str) -> bool:
-    from claims.extraction import SUPPORTED_LANGUAGES
+    from claims.extraction import language_supported
 
-    return language in SUPPORTED_LANGUAGES | {"und"}
+    return language_supported(language)
 
 
 def article_store(

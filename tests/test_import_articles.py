@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims import services
+from claims import extraction, importing, services
 from claims.models import Article, Team
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -112,3 +112,47 @@ def test_it_reports_an_article_in_a_language_it_cannot_extract(tmp_path, capsys)
     german = Article.objects.get(title="German")
     assert german.language == "de" and german.status == "done" and not german.claims.exists()
     assert german.error
+
+
+def claims_by_body(team):
+    return {
+        article.body: [
+            (claim.text, claim.start, claim.end, claim.checkworthiness, claim.quantities)
+            for claim in article.claims.order_by("start", "id")
+        ]
+        for article in Article.objects.filter(team=team)
+    }
+
+
+def test_it_extracts_in_a_second_process_with_the_same_claims_as_on_a_thread(folder):
+    items = list(importing.items_from_paths([folder]))
+    on_thread, in_process = Team.objects.create(name="Thread desk"), Team.objects.create(name="Process desk")
+
+    # One article a batch: the first is extracted on a thread while the process starts, the
+    # other two in the process.
+    first = importing.articles_import(team=on_thread, items=items, batch_size=1, extract_in_process=False)
+    second = importing.articles_import(team=in_process, items=items, batch_size=1, extract_in_process=True)
+
+    assert first.imported == second.imported == 3 and not second.failed
+    assert claims_by_body(in_process) == claims_by_body(on_thread)
+    assert all(claims for claims in claims_by_body(in_process).values())
+
+
+def test_it_marks_an_article_failed_when_extraction_breaks_and_imports_the_rest(folder, monkeypatch):
+    real = extraction.extract_claims
+
+    def breaks_on_the_bridge(body, **options):
+        if "Harbour Bridge" in body:
+            raise ValueError("parser broke")
+        return real(body, **options)
+
+    monkeypatch.setattr(extraction, "extract_claims", breaks_on_the_bridge)
+    team = Team.objects.create(name="Wire desk")
+
+    summary = importing.articles_import(
+        team=team, items=list(importing.items_from_paths([folder])), extract_in_process=False
+    )
+
+    assert summary.imported == 2 and [message for _, message in summary.failed] == ["parser broke"]
+    bridge = Article.objects.get(team=team, body=TEXTS["bridge.txt"])
+    assert bridge.status == "failed" and bridge.error == "parser broke" and not bridge.claims.exists()

@@ -284,6 +284,60 @@ def test_it_does_not_suggest_a_rejected_pair_again(alice, team, article):
     assert earlier.pk == suggestion.candidate_id
 
 
+@pytest.mark.parametrize("scan", ["exact", "index", "planner"])
+def test_it_suggests_the_same_duplicates_whichever_scan_finds_them(team, article, monkeypatch, scan):
+    earlier = claim_with_vector(article, "Police arrested 14 people after the protest in Lyon on Saturday.")
+    claim_with_vector(article, "Around 2,000 people joined the protest in Lyon on Saturday.")
+    later_article = ArticleFactory(team=team, language="en")
+    repeat = claim_with_vector(
+        later_article, "Fourteen people were arrested by police after the Lyon protest on Saturday."
+    )
+    monkeypatch.setattr(similarity, "_suggestion_scan", lambda article_ids: scan)
+
+    created = similarity.suggestions_create(article=later_article, claims=[repeat])
+
+    assert [(item.claim, item.candidate) for item in created] == [(repeat, earlier)]
+
+
+@pytest.mark.parametrize("scan", ["exact", "index"])
+def test_it_puts_the_planner_setting_back_after_the_suggestion_query(team, article, monkeypatch, scan):
+    claim_with_vector(article, "The bridge opened in 1932 after six years of work.")
+    later = claim_with_vector(ArticleFactory(team=team, language="en"), "The bridge opened in 1932.")
+    monkeypatch.setattr(similarity, "_suggestion_scan", lambda article_ids: scan)
+    name, _ = similarity.SCAN_SETTINGS[scan]
+
+    with CaptureQueriesContext(connection) as queries:
+        similarity.suggestions_create(article=later.article, claims=[later])
+
+    assert any("enable_" in query["sql"] and "'off'" in query["sql"] for query in queries.captured_queries)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s)", [name])
+        assert cursor.fetchone() == ("on",)
+
+
+def test_it_compares_with_each_team_claim_while_the_team_has_few(team, article):
+    claim_with_vector(article, "The bridge opened in 1932 after six years of work.")
+
+    assert similarity._suggestion_scan([article.pk]) == "exact"
+
+
+@pytest.mark.parametrize(
+    ("team_claims", "table_claims", "scan"),
+    [
+        (0, -1, "exact"),
+        (1_000, 2_000_000, "exact"),
+        (1_001, 8_000, "index"),
+        (5_000, -1, "index"),  # never analysed yet: a new table is mostly this team's
+        (20_000, 1_000_000, "index"),
+        (5_000, 1_000_000, "planner"),
+    ],
+)
+def test_it_uses_the_index_for_a_large_team_unless_it_is_a_small_share_of_the_table(
+    team_claims, table_claims, scan
+):
+    assert similarity.suggestion_scan(team_claims, table_claims) == scan
+
+
 # --- confirm / reject ---
 
 

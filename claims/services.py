@@ -158,11 +158,11 @@ def article_extract(*, article_id: int) -> tuple[str, list[ExtractedClaim]] | No
     article = Article.objects.get(pk=article_id)
     Article.objects.filter(pk=article_id).update(status=Article.Status.PROCESSING, error="")
     with failure_recorded(article_id=article_id):
-        language = cleaning.detect_language(article.body)
-        if not extraction_supported(language):
+        language, claims = extraction.language_and_claims(article.body, published_at=article.published_at)
+        if claims is None:
             article_language_unsupported(article_id=article_id, language=language)
             return None
-        return language, extraction.extract_claims(article.body, published_at=article.published_at)
+        return language, claims
 
 
 def article_claims_store(
@@ -189,12 +189,6 @@ def failure_recorded(*, article_id: int) -> Iterator[None]:
         logger.exception("Processing article %s failed", article_id)
         Article.objects.filter(pk=article_id).update(status=Article.Status.FAILED, error=str(error)[:2000])
         raise
-
-
-def extraction_supported(language: str) -> bool:
-    from claims.extraction import language_supported
-
-    return language_supported(language)
 
 
 def article_store(

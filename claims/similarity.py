@@ -267,11 +267,15 @@ def _fetch_with_ef_search(
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
-    name, value = planner or ("enable_sort", "on")
+    ef = str(max(ef_search, settings.FACTCHECK_SIMILARITY_EF_SEARCH))
     with transaction.atomic(), connection.cursor() as cursor:
         # SET LOCAL: ends with this transaction, or the caller's, so the planner setting is put
         # back after the query.
-        ef = str(max(ef_search, settings.FACTCHECK_SIMILARITY_EF_SEARCH))
+        if planner is None:
+            cursor.execute("SELECT set_config('hnsw.ef_search', %s, true)", [ef])
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        name, value = planner
         cursor.execute(
             "SELECT set_config('hnsw.ef_search', %s, true), current_setting(%s), set_config(%s, %s, true)",
             [ef, name, name, value],
@@ -279,8 +283,7 @@ def _fetch_with_ef_search(
         before = cursor.fetchone()[1]
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-        if planner is not None:
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, before])
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, before])
         return rows
 
 
@@ -405,6 +408,18 @@ MIN_INDEX_SHARE = 0.01
 # How each scan is asked of the planner, for one query: no index scan leaves only comparing
 # with every team claim (HNSW has no bitmap scan); no sort leaves only the HNSW order.
 SCAN_SETTINGS = {"exact": ("enable_indexscan", "off"), "index": ("enable_sort", "off")}
+# The team's claims, counted only as far as the choice needs (this runs at every ingest): past
+# both thresholds, the answer is "index" however many more there are.
+TEAM_CLAIMS_SQL = """
+WITH estimate AS (SELECT reltuples FROM pg_class WHERE oid = 'claims_claim'::regclass)
+SELECT (
+    SELECT count(*) FROM (
+        SELECT 1 FROM claims_claim WHERE article_id = ANY(%(articles)s)
+        LIMIT (SELECT greatest(%(exact)s + 1, ceil(%(share)s * reltuples))::bigint FROM estimate)
+    ) AS team
+), reltuples
+FROM estimate
+"""
 SUGGESTIONS_PER_CLAIM = 3
 
 
@@ -465,9 +480,8 @@ def _suggestion_scan(article_ids: list[int]) -> str:
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT (SELECT count(*) FROM claims_claim WHERE article_id = ANY(%s)),"
-            " (SELECT reltuples FROM pg_class WHERE oid = 'claims_claim'::regclass)",
-            [article_ids],
+            TEAM_CLAIMS_SQL,
+            {"articles": article_ids, "exact": EXACT_SCAN_MAX_CLAIMS, "share": MIN_INDEX_SHARE},
         )
         team_claims, table_claims = cursor.fetchone()
     return suggestion_scan(team_claims, table_claims)

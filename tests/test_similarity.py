@@ -321,6 +321,15 @@ def test_it_compares_with_each_team_claim_while_the_team_has_few(team, article):
     assert similarity._suggestion_scan([article.pk]) == "exact"
 
 
+def test_it_uses_the_index_once_the_team_has_more_claims_than_an_exact_scan_suits(team, article, monkeypatch):
+    for text in ("The bridge opened in 1932.", "The bridge is 503 metres long.", "It cost 10 million."):
+        claim_with_vector(article, text)
+    monkeypatch.setattr(similarity, "EXACT_SCAN_MAX_CLAIMS", 1)
+    monkeypatch.setattr(similarity, "MIN_INDEX_SHARE", 0)  # whatever the test table's statistics say
+
+    assert similarity._suggestion_scan([article.pk]) == "index"
+
+
 @pytest.mark.parametrize(
     ("team_claims", "table_claims", "scan"),
     [

@@ -8,12 +8,17 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from factcheck.gunicorn_config import MODEL_LOADED  # noqa: E402
+
 PYTHON = sys.executable
 BENCH_DATA_DIR = os.environ.get("FACTCHECK_BENCH_DATA_DIR", "/tmp/fc-bench9")
 
@@ -72,14 +77,22 @@ def free_port() -> int:
 
 
 def start_gunicorn(port: int, workers: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Gunicorn as docker/ runs it, returned once every worker has loaded the embedding model:
+    a worker still loading it would put several seconds of start-up into the measurement."""
+    log = Path(tempfile.gettempdir()) / f"fc-bench-gunicorn-{port}.log"
+    log.write_text("")
     command = [
-        PYTHON, "-m", "gunicorn", "factcheck.wsgi:application",
+        PYTHON, "-m", "gunicorn", "-c", "python:factcheck.gunicorn_config", "factcheck.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "300",
-        # Threads, as in docker/: a sync worker blocks on a client's idle keep-alive connection.
-        "--worker-class", "gthread", "--threads", "8",
-        "--log-level", "warning",
+        "--log-level", "info", "--error-logfile", str(log),
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=PROJECT, env=env or bench_env())
+    deadline = time.monotonic() + 300
+    while log.read_text().count(MODEL_LOADED) < workers:
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop(process)
+            raise RuntimeError(f"gunicorn workers did not load the model:\n{log.read_text()[-3000:]}")
+        time.sleep(0.3)
     wait_for_http(f"http://127.0.0.1:{port}/api/schema/", timeout=120)
     return process
 

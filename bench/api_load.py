@@ -101,7 +101,7 @@ def measure(connections: int, seconds: int, workers: int) -> dict[str, dict[str,
         results: dict[str, dict[str, dict[str, float]]] = {}
         for name, (url, post) in endpoints.items():
             # Warm up with every connection: each server thread opens its database connection on
-            # its first request, and each worker process loads the model on its first match.
+            # its first request. (Each worker loaded the model before start_gunicorn returned.)
             for _ in range(5):
                 if wrk(url, token, connections=connections, seconds=3, post=post)["p95_ms"] < 1000:
                     break

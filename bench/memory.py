@@ -65,7 +65,8 @@ def web_process(token: str) -> float:
     server = start_gunicorn(port, workers=1)
     try:
         base = f"http://127.0.0.1:{port}/api/v1"
-        # Load the model in the web process (free-text matching embeds the query), then do ordinary work.
+        # The worker loaded the model at start (gunicorn_config); match (which embeds the query),
+        # then do ordinary work.
         query = {"text": "The city council approved a budget of $4.2 million for the new bridge."}
         request_json("POST", f"{base}/claims/match/", token, query)
         for _ in range(20):
@@ -114,8 +115,7 @@ def wait_until_processed(url: str, token: str) -> None:
 def measure() -> dict[str, float]:
     token = prepare_database()
     bare = bare_process()
-    # The worker first: with no article stored yet, matching skips the model and the web process
-    # would be measured without it.
+    # The workers first, so the web process then has stored claims to match against.
     embed_worker, extract_worker = worker_processes(token, ["embed,celery", "extract"])
     (all_queues_worker,) = worker_processes(token, [None])
     web = web_process(token)

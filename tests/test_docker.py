@@ -35,3 +35,13 @@ def test_it_installs_cpu_torch_before_the_project():
     dockerfile = (DOCKER / "Dockerfile").read_text()
     assert dockerfile.index("torch==2.13.0") < dockerfile.index("pip install . ")
     assert "whl/cpu" in dockerfile
+
+
+def test_the_web_service_serves_with_the_gunicorn_config_that_loads_the_model_first():
+    compose = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    assert (
+        "gunicorn -c python:factcheck.gunicorn_config factcheck.wsgi:application"
+        in compose["services"]["web"]["command"]
+    )
+    assert '"gunicorn", "-c", "python:factcheck.gunicorn_config", "factcheck.wsgi:application"' in dockerfile

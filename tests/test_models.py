@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from django.db import IntegrityError, transaction
 
@@ -70,3 +71,26 @@ def test_it_shows_the_canonical_claims_verdict_on_a_duplicate():
     verdict = VerdictFactory(claim=original)
     assert repeat.current_verdict() == verdict
     assert Article.objects.get(pk=original.article_id).claims.count() == 2
+
+
+@pytest.mark.parametrize("kind", ["float32", "float64", "list"])
+def test_it_stores_an_embedding_exactly_however_it_is_given(kind):
+    vector = np.random.default_rng(3).standard_normal(384).astype(np.float32)
+    vector[:3] = [1e-12, -3.4028235e38, 0.1]  # tiny, huge, not exact in binary
+    given = {"float32": vector, "float64": vector.astype(np.float64), "list": vector.tolist()}[kind]
+    claim = ClaimFactory()
+    claim.embedding = given
+
+    claim.save(update_fields=["embedding"])
+
+    stored = Claim.objects.get(pk=claim.pk).embedding
+    assert np.array_equal(np.asarray(stored, dtype=np.float32), vector)
+
+
+def test_it_stores_no_embedding_as_null():
+    claim = ClaimFactory()
+    claim.embedding = None
+
+    claim.save(update_fields=["embedding"])
+
+    assert Claim.objects.filter(pk=claim.pk, embedding__isnull=True).exists()

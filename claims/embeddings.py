@@ -101,17 +101,28 @@ def reset_model() -> None:
 
 
 def embed_texts(texts: Sequence[str], *, batch_size: int = BATCH_SIZE) -> np.ndarray:
-    """One unit-length float32 row per text, in order."""
+    """One unit-length float32 row per text, in order.
+
+    A text that comes again (a photo caption repeating the body, wire copy's boilerplate) is
+    encoded once.
+    """
     if not texts:
         return np.zeros((0, EMBEDDING_DIMENSIONS), dtype=np.float32)
-    vectors = get_model().encode(
-        list(texts),
-        batch_size=batch_size,
-        normalize_embeddings=True,
-        convert_to_numpy=True,
-        show_progress_bar=False,
+    distinct = list(dict.fromkeys(texts))
+    vectors = np.asarray(
+        get_model().encode(
+            distinct,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        ),
+        dtype=np.float32,
     )
-    return np.asarray(vectors, dtype=np.float32)
+    if len(distinct) == len(texts):
+        return vectors
+    row = {text: index for index, text in enumerate(distinct)}
+    return vectors[[row[text] for text in texts]]
 
 
 def embed_text(text: str) -> np.ndarray:

@@ -67,8 +67,9 @@ class Probe:
     vector: np.ndarray | None = None
 
 
-def claim_facts(claim: Claim) -> Facts:
-    # Parsing costs ~0.1 ms a claim and the same claims come up in search after search.
+def claim_facts(claim: Claim | ExtractedClaim) -> Facts:
+    # Parsing costs ~0.1 ms a claim and the same claims come up in search after search, and at
+    # ingest in the repeats check and then in the suggestions.
     return _cached_facts(claim.text, json.dumps(claim.quantities or []), json.dumps(claim.dates or []))
 
 
@@ -361,10 +362,11 @@ def search_claims(*, user: access.AnyUser, text: str, limit: int = 20) -> list[C
 # --- at ingest ---
 
 
-def near_duplicates(texts: Sequence[str], facts: Sequence[Facts], vectors: np.ndarray) -> list[int | None]:
-    """For each text, the index of the first earlier text it repeats (same meaning and facts), or None."""
-    found: list[int | None] = [None] * len(texts)
-    if not len(texts):
+def near_duplicates(claims: Sequence[ExtractedClaim], vectors: np.ndarray) -> list[int | None]:
+    """For each claim, the index of the first earlier claim it repeats (same meaning and facts),
+    or None."""
+    found: list[int | None] = [None] * len(claims)
+    if not len(claims):
         return found
     similarity = vectors @ vectors.T
     threshold = settings.FACTCHECK_SIMILARITY_AUTO_LINK_THRESHOLD
@@ -373,11 +375,16 @@ def near_duplicates(texts: Sequence[str], facts: Sequence[Facts], vectors: np.nd
         (int(later), int(earlier)) for earlier, later in np.argwhere(np.triu(similarity, 1) >= threshold)
     )
     for later, earlier in close:
+        first, second = claims[earlier], claims[later]
         if (
             found[later] is None
             and found[earlier] is None
             and may_auto_link(
-                float(similarity[earlier, later]), facts[earlier], facts[later], texts[earlier], texts[later]
+                float(similarity[earlier, later]),
+                claim_facts(first),
+                claim_facts(second),
+                first.text,
+                second.text,
             )
         ):
             found[later] = earlier
@@ -398,7 +405,7 @@ CROSS JOIN LATERAL (
     ORDER BY distance
     LIMIT %(per_claim)s
 ) AS nearest
-WHERE new.id = ANY(%(claims)s) AND new.embedding IS NOT NULL
+WHERE new.id = ANY(%(claims)s) AND new.embedding IS NOT NULL AND nearest.distance <= %(max_distance)s
 """
 # Up to this many team claims, comparing a new claim with each costs less than an HNSW scan.
 EXACT_SCAN_MAX_CLAIMS = 1000
@@ -458,7 +465,13 @@ def _nearest_in(
     fields = CANDIDATE_FIELDS
     rows = _fetch_with_ef_search(
         SUGGESTION_CANDIDATES_SQL,
-        {"articles": article_ids, "claims": claim_ids, "per_claim": per_claim},
+        {
+            "articles": article_ids,
+            "claims": claim_ids,
+            "per_claim": per_claim,
+            # Only a pair this close can be a duplicate (relation_between).
+            "max_distance": 1 - settings.FACTCHECK_SIMILARITY_SUGGEST_THRESHOLD,
+        },
         per_claim + EF_SEARCH_MARGIN,
         planner=SCAN_SETTINGS.get(_suggestion_scan(article_ids)),
     )
@@ -550,8 +563,7 @@ def ingest_vectors(
         except embeddings.EmbeddingModelUnavailable as error:
             logger.warning("Claims stored without embeddings: %s", error.message)
             return None
-    facts = [facts_of(item.text, quantities=item.quantities, dates=item.dates) for item in extracted]
-    repeats = near_duplicates([item.text for item in extracted], facts, vectors)
+    repeats = near_duplicates(extracted, vectors)
     for item, first in zip(extracted, repeats, strict=True):
         if item.duplicate_of is None and first is not None:
             item.duplicate_of = (

@@ -31,6 +31,23 @@ def test_it_keeps_the_order_of_the_texts_in_a_batch(embedding_model):
 
 
 @pytest.mark.slow
+def test_it_encodes_a_repeated_text_once(embedding_model, monkeypatch):
+    encoded = []
+    real = embedding_model.encode
+    monkeypatch.setattr(
+        embedding_model, "encode", lambda texts, **options: encoded.extend(texts) or real(texts, **options)
+    )
+    texts = ["Prices rose.", "Two bridges closed.", "Prices rose.", "Prices rose.", "Two bridges closed."]
+
+    vectors = embeddings.embed_texts(texts)
+
+    assert encoded == ["Prices rose.", "Two bridges closed."]
+    assert vectors.shape == (5, EMBEDDING_DIMENSIONS)
+    assert np.array_equal(vectors[0], vectors[3]) and np.array_equal(vectors[1], vectors[4])
+    assert np.allclose(vectors[1], embeddings.embed_text("Two bridges closed."), atol=1e-5)
+
+
+@pytest.mark.slow
 def test_it_ranks_sentences_by_meaning(embedding_model):
     query = "The city council approved two new bus lines on Monday."
     candidates = [

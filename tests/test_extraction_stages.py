@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
+from claims import extraction
 from claims.cleaning import clean_text, detect_language
 from claims.extraction import extract_claims
 from claims.normalisation import DateContext, parse_date, parse_dates, parse_quantities
@@ -447,3 +448,34 @@ def test_it_links_a_repeated_sentence_to_its_first_occurrence():
     claims = claims_of(f"{sentence}\nCrowds gathered outside.\n{sentence}")
     assert [claim.duplicate_of for claim in claims] == [None, None, None, 0, 1]
     assert claims[3].quote == claims[0].quote and claims[3].start > claims[0].start
+
+
+def test_a_piece_seen_before_is_parsed_once_and_each_use_gets_its_own_doc(monkeypatch):
+    text = "The museum reopened on 4 May after a $12 million renovation, its director said."
+    pieces = extraction.segment(f"{text}\n{text}")
+    first = extraction.parse(pieces[:1])[0]
+    monkeypatch.setattr(extraction, "nlp", lambda: pytest.fail("a known piece was parsed again"))
+
+    again, repeat = extraction.parse(pieces)
+    again.user_data["opens_inside_quotation"] = True
+
+    assert [(t.text, t.pos_, t.dep_, t.head.i) for t in again] == [
+        (t.text, t.pos_, t.dep_, t.head.i) for t in first
+    ]
+    assert [(e.text, e.label_) for e in repeat.ents] == [(e.text, e.label_) for e in first.ents]
+    assert (
+        "opens_inside_quotation" not in repeat.user_data and "opens_inside_quotation" not in first.user_data
+    )
+
+
+def test_a_cached_parse_gives_the_claims_a_fresh_parse_gives_in_a_quotation():
+    middle = "Then the river rose."
+    outside = f"{middle} The mayor said 40 homes were flooded."
+    inside = f"\u201cWe waited for hours. {middle} We lost everything,\u201d she said."
+    extraction._parsed.clear()
+    fresh = extract_claims(inside)
+    extraction._parsed.clear()
+    extract_claims(outside)  # parses the middle piece outside any quotation
+
+    assert middle in extraction._parsed
+    assert extract_claims(inside) == fresh

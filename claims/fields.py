@@ -13,6 +13,11 @@ def _vector_format(dimensions: int) -> str:
     return "[" + ",".join(["%.9g"] * dimensions) + "]"
 
 
+def vector_text(vector: np.ndarray) -> str:
+    """pgvector's text form of a float32 vector, exact, in one format call."""
+    return _vector_format(len(vector)) % tuple(vector.tolist())
+
+
 class EmbeddingField(VectorField):
     """pgvector's VectorField, writing float32 vectors with one format call per vector.
 
@@ -22,5 +27,5 @@ class EmbeddingField(VectorField):
 
     def get_prep_value(self, value: Any) -> Any:
         if isinstance(value, np.ndarray) and value.dtype == np.float32 and value.ndim == 1:
-            return _vector_format(len(value)) % tuple(value.tolist())
+            return vector_text(value)
         return super().get_prep_value(value)

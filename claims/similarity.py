@@ -26,6 +26,7 @@ from django.db.models import Q, QuerySet
 
 from claims import access, embeddings
 from claims.facts import Facts, entities_in, facts_agree, facts_of, token_count
+from claims.fields import vector_text
 from claims.models import Article, Claim, ClaimSuggestion
 
 if TYPE_CHECKING:
@@ -219,11 +220,7 @@ def probe_sql(probe: Probe) -> tuple[str, Any]:
     if probe.claim_id is not None:
         return "SELECT embedding AS vector FROM claims_claim WHERE id = %(probe)s", probe.claim_id
     assert probe.vector is not None
-    return "SELECT %(probe)s::vector AS vector", vector_literal(probe.vector)
-
-
-def vector_literal(vector: np.ndarray) -> str:
-    return "[" + ",".join(f"{value:.7g}" for value in vector.tolist()) + "]"
+    return "SELECT %(probe)s::vector AS vector", vector_text(probe.vector.astype(np.float32, copy=False))
 
 
 @dataclass(frozen=True)

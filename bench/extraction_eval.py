@@ -37,7 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from sklearn.metrics import roc_auc_score  # noqa: E402
 
-from claims.extraction import ExtractedClaim, extract_claims  # noqa: E402
+from claims.extraction.claim import ExtractedClaim  # noqa: E402
+from claims.extraction.pipeline import extract_claims  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "extraction"
 THRESHOLD = 0.5

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claims.extraction import extract_claims  # noqa: E402
+from claims.extraction.pipeline import extract_claims  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "extraction"
 

@@ -17,6 +17,8 @@ from typing import Any
 from _support import BENCH_DATA_DIR, PROJECT
 from articles import articles
 
+from claims.extraction.pipeline import extract_claims
+
 
 def setup_django() -> None:
     os.environ["FACTCHECK_DATA_DIR"] = BENCH_DATA_DIR
@@ -36,8 +38,9 @@ def measure(count: int, batch_size: int) -> dict[str, float]:
     setup_django()
     from django.db import connection
 
-    from claims import embeddings, extraction, importing
     from claims.models import Article, Claim, Team
+    from claims.services import importing
+    from claims.similarity import embeddings
 
     team, _ = Team.objects.get_or_create(name="Bench ingest desk")
     Article.objects.filter(team=team).delete()
@@ -46,7 +49,7 @@ def measure(count: int, batch_size: int) -> dict[str, float]:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE claims_claim, claims_article, claims_claimsuggestion")
     # Warm both models, so the run measures work, not loading.
-    extraction.extract_claims("The council approved 12 new bus lines in 2024, the mayor said.")
+    extract_claims("The council approved 12 new bus lines in 2024, the mayor said.")
     embeddings.embed_texts(["warm up"])
 
     items = [

@@ -32,8 +32,10 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
-from claims import embeddings, similarity  # noqa: E402
-from claims.facts import Facts, facts_of  # noqa: E402
+from claims.extraction.pipeline import extract_claims  # noqa: E402
+from claims.similarity import embeddings  # noqa: E402
+from claims.similarity.duplicates import DUPLICATE, RELATED, may_auto_link, relation_between  # noqa: E402
+from claims.similarity.facts import Facts, facts_of  # noqa: E402
 
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "similarity" / "pairs.jsonl"
 
@@ -49,9 +51,8 @@ class Judged:
 
 def facts_with_extraction(text: str) -> Facts:
     """Facts as a stored claim has them: with the normalised quantities and dates of extraction."""
-    from claims import extraction
 
-    claims = extraction.extract_claims(text)
+    claims = extract_claims(text)
     quantities = [item for claim in claims for item in claim.quantities]
     dates = [item for claim in claims for item in claim.dates]
     return facts_of(text, quantities=quantities, dates=dates)
@@ -64,8 +65,8 @@ def judge(pairs: list[dict[str, str]], *, with_extraction: bool = False) -> list
     for index, pair in enumerate(pairs):
         score = float(vectors[2 * index] @ vectors[2 * index + 1])
         first, second = facts(pair["a"]), facts(pair["b"])
-        relation = similarity.relation_between(score, first, second)
-        auto_link = similarity.may_auto_link(score, first, second, pair["a"], pair["b"])
+        relation = relation_between(score, first, second)
+        auto_link = may_auto_link(score, first, second, pair["a"], pair["b"])
         judged.append(
             Judged(pair=pair, score=score, relation=relation, auto_link=auto_link, facts=(first, second))
         )
@@ -78,7 +79,7 @@ def rejudge(judged: list[Judged]) -> list[Judged]:
         Judged(
             pair=item.pair,
             score=item.score,
-            relation=similarity.relation_between(item.score, *item.facts),
+            relation=relation_between(item.score, *item.facts),
             auto_link=item.auto_link,
             facts=item.facts,
         )
@@ -87,7 +88,7 @@ def rejudge(judged: list[Judged]) -> list[Judged]:
 
 
 def summary(judged: list[Judged]) -> dict[str, float]:
-    predicted = [item for item in judged if item.relation == similarity.DUPLICATE]
+    predicted = [item for item in judged if item.relation == DUPLICATE]
     actual = [item for item in judged if item.pair["label"] == "duplicate"]
     true_positives = [item for item in predicted if item.pair["label"] == "duplicate"]
     negatives = [item for item in judged if item.pair["label"] == "hard_negative"]
@@ -96,9 +97,9 @@ def summary(judged: list[Judged]) -> dict[str, float]:
     return {
         "precision": len(true_positives) / len(predicted) if predicted else 1.0,
         "recall": len(true_positives) / len(actual) if actual else 1.0,
-        "false_duplicate_rate": sum(item.relation == similarity.DUPLICATE for item in negatives)
+        "false_duplicate_rate": sum(item.relation == DUPLICATE for item in negatives)
         / max(1, len(negatives)),
-        "related_found": sum(item.relation == similarity.RELATED for item in related) / max(1, len(related)),
+        "related_found": sum(item.relation == RELATED for item in related) / max(1, len(related)),
         "unrelated_shown": sum(item.relation is not None for item in unrelated) / max(1, len(unrelated)),
         "auto_linked_wrongly": sum(item.auto_link and item.pair["label"] != "duplicate" for item in judged),
         "auto_linked_duplicates": sum(item.auto_link for item in actual) / max(1, len(actual)),

@@ -31,8 +31,10 @@ django.setup()
 from articles import article  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from claims import extraction, services, similarity  # noqa: E402
-from claims.models import Article, ClaimSuggestion, Team, content_hash  # noqa: E402
+from claims.extraction.pipeline import extract_claims  # noqa: E402
+from claims.models import Article, ClaimSuggestion, Team, content_hash  # noqa: E402  # noqa: E402
+from claims.pipeline.processing import article_process  # noqa: E402
+from claims.similarity.duplicates import ingest_vectors  # noqa: E402
 
 TEAM = "Ingest benchmark desk"
 
@@ -70,16 +72,16 @@ def main() -> None:
     team, _ = Team.objects.get_or_create(name=TEAM)
     Article.objects.filter(team=team).delete()
     for index in range(args.earlier):
-        services.article_process(article_id=stored(team, body_of(3000, rng), f"Earlier {index}").pk)
+        article_process(article_id=stored(team, body_of(3000, rng), f"Earlier {index}").pk)
     print(f"team has {Article.objects.filter(team=team).count()} articles", flush=True)
 
     totals, extraction_times, embedding_times = [], [], []
     for run in range(args.runs + 1):  # the first run warms spaCy and the embedding model
         body = body_of(args.bytes, rng)
         target = stored(team, body, f"Run {run}")
-        extracted, extraction_time = timed(extraction.extract_claims, body, published_at=None)
-        _, embedding_time = timed(similarity.ingest_vectors, extracted)
-        _, total = timed(services.article_process, article_id=target.pk)
+        extracted, extraction_time = timed(extract_claims, body, published_at=None)
+        _, embedding_time = timed(ingest_vectors, extracted)
+        _, total = timed(article_process, article_id=target.pk)
         claims = target.claims.count()
         linked = target.claims.filter(duplicate_of__isnull=False).count()
         suggestions = ClaimSuggestion.objects.filter(claim__article=target).count()

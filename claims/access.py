@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
+from claims.errors import NotAllowed
 from claims.models import Article, AuditRecord, Claim, Team, Verdict
-from factcheck.errors import NotAllowed
 
 if TYPE_CHECKING:
     from claims.models import Webhook

@@ -129,10 +129,6 @@ class Claim(models.Model):
         """The claim whose verdict this one shares: itself, or the claim it duplicates."""
         return self.duplicate_of if self.duplicate_of is not None else self
 
-    def current_verdict(self) -> "Verdict | None":
-        """The latest verdict revision of the canonical claim, whatever its state."""
-        return self.canonical.verdicts.order_by("-revision", "-id").first()
-
 
 class ClaimSuggestion(models.Model):
     """A possible duplicate in another article, waiting for an editor to confirm or reject it.

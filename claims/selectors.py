@@ -5,9 +5,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from claims import access
 from claims.models import Article, Claim, Verdict
+
+# A claim's current verdict, the rule written once: the newest revision (then the newest row) among
+# the verdicts of its canonical claim (a duplicate shows the verdict of the claim it duplicates).
+# `published` narrows it to published revisions, which is what reports and the public see.
+NEWEST_FIRST = ("-revision", "-id")
+NEWEST_FIRST_SQL = "verdict.revision DESC, verdict.id DESC"
 
 
 def article_claims(*, article: Article, min_checkworthiness: float | None = None) -> QuerySet[Claim]:
@@ -21,7 +29,7 @@ def article_claims(*, article: Article, min_checkworthiness: float | None = None
 # One JSON document per page, built by PostgreSQL: Django turning 50 rows into dicts and decoding
 # each JSON field on the way cost six times as much. Keys are model field names (a foreign key
 # gives its id); `verdict` is the one current_verdicts picks, as {rating, summary, state}.
-CLAIM_LIST_PAGE_SQL = """
+CLAIM_LIST_PAGE_SQL = f"""
 SELECT COALESCE(json_agg(page.item ORDER BY page.start, page.id), '[]')::text
 FROM (
     SELECT claim.start, claim.id, json_build_object(
@@ -35,7 +43,7 @@ FROM (
             )
             FROM claims_verdict verdict
             WHERE verdict.claim_id = COALESCE(claim.duplicate_of_id, claim.id)
-            ORDER BY verdict.revision DESC, verdict.id DESC
+            ORDER BY {NEWEST_FIRST_SQL}
             LIMIT 1
         ),
         'version', claim.version
@@ -45,7 +53,7 @@ FROM (
     ORDER BY claim.start, claim.id
     LIMIT %(limit)s OFFSET %(offset)s
 ) page
-"""
+"""  # noqa: S608 (formatted with a constant)
 CLAIM_LIST_COUNT_SQL = """
 SELECT count(*) FROM claims_claim claim
 WHERE claim.article_id = %(article)s AND claim.checkworthiness >= %(threshold)s
@@ -77,15 +85,17 @@ class ClaimList:
         return claims
 
 
-def current_verdicts(claims: Iterable[Claim]) -> dict[int, Verdict]:
-    """Claim id -> latest verdict revision of its canonical claim, in one query.
+def _verdicts(*, published: bool) -> QuerySet[Verdict]:
+    return access.public_verdicts() if published else Verdict.objects.all()
 
-    A duplicate shows the verdict of the claim it duplicates.
-    """
+
+def current_verdicts(claims: Iterable[Claim], *, published: bool = False) -> dict[int, Verdict]:
+    """Claim id -> its current verdict (see NEWEST_FIRST), in one query; claims without one are left out."""
     canonical_of = {claim.pk: claim.duplicate_of_id or claim.pk for claim in claims}
     latest = (
-        Verdict.objects.filter(claim_id__in=set(canonical_of.values()))
-        .order_by("claim_id", "-revision", "-id")
+        _verdicts(published=published)
+        .filter(claim_id__in=set(canonical_of.values()))
+        .order_by("claim_id", *NEWEST_FIRST)
         .distinct("claim_id")
     )
     by_canonical = {verdict.claim_id: verdict for verdict in latest}
@@ -94,3 +104,45 @@ def current_verdicts(claims: Iterable[Claim]) -> dict[int, Verdict]:
         for claim_id, canonical in canonical_of.items()
         if canonical in by_canonical
     }
+
+
+def current_verdict(claim: Claim, *, published: bool = False) -> Verdict | None:
+    return current_verdicts([claim], published=published).get(claim.pk)
+
+
+def with_current_verdict(claims: QuerySet[Claim], *, published: bool = False, prefix: str) -> QuerySet[Claim]:
+    """Annotate each claim with its current verdict's `<prefix>_verdict_id`, `<prefix>_rating` and
+    `<prefix>_published_at`, for filtering and ordering in SQL."""
+    latest = _verdicts(published=published).filter(claim_id=OuterRef("canonical_id")).order_by(*NEWEST_FIRST)
+    return claims.annotate(canonical_id=Coalesce(F("duplicate_of_id"), F("id"))).annotate(
+        **{
+            f"{prefix}_verdict_id": Subquery(latest.values("id")[:1]),
+            f"{prefix}_rating": Subquery(latest.values("rating")[:1]),
+            f"{prefix}_published_at": Subquery(latest.values("published_at")[:1]),
+        }
+    )
+
+
+def public_verdicts() -> QuerySet[Verdict]:
+    """Published verdicts with what their public page and ClaimReview show."""
+    return (
+        access.public_verdicts()
+        .select_related("claim__article")
+        .prefetch_related("claim__duplicates__article")
+    )
+
+
+def current_public_verdicts() -> QuerySet[Verdict]:
+    """The public feed: each claim's latest published revision (a revision replaces the one before),
+    newest first. Claims here are the verdicts' own: a duplicate has no verdict of its own to list."""
+    latest = access.public_verdicts().order_by("claim_id", *NEWEST_FIRST).distinct("claim_id").values("id")
+    return public_verdicts().filter(pk__in=latest).order_by("-published_at", "-id")
+
+
+def newer_published_revision(verdict: Verdict) -> Verdict | None:
+    return (
+        access.public_verdicts()
+        .filter(claim_id=verdict.claim_id, revision__gt=verdict.revision)
+        .order_by(*NEWEST_FIRST)
+        .first()
+    )

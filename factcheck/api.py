@@ -3,15 +3,13 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from claims import report_views, similarity_api
-from claims.api import (
-    ArticleClaimsViewSet,
-    ArticleViewSet,
-    ClaimViewSet,
-    PublicVerdictViewSet,
-    VerdictViewSet,
-    WebhookViewSet,
-)
+from claims.api import similarity as similarity_api
+from claims.api.articles import ArticleClaimsViewSet, ArticleViewSet
+from claims.api.claims import ClaimViewSet
+from claims.api.public import PublicVerdictViewSet
+from claims.api.reports import article_report, claimreview_feed, period_report, verdict_claimreview
+from claims.api.verdicts import VerdictViewSet
+from claims.api.webhooks import WebhookViewSet
 from sources.api import EvidenceViewSet, SourceViewSet
 
 router = DefaultRouter()
@@ -29,10 +27,10 @@ claim_evidence_detail = EvidenceViewSet.as_view({"get": "retrieve", "delete": "d
 urlpatterns = [
     path("articles/<int:article_pk>/claims/", article_claims, name="article-claims"),
     # Reports and ClaimReview: explicit paths, before the router's verdicts routes.
-    path("verdicts/<int:pk>/claimreview/", report_views.verdict_claimreview, name="verdict-claimreview"),
-    path("claimreviews/", report_views.claimreview_feed, name="claimreview-feed"),
-    path("articles/<int:article_pk>/reports/<str:name>/", report_views.article_report, name="article-report"),
-    path("reports/<str:name>/", report_views.period_report, name="period-report"),
+    path("verdicts/<int:pk>/claimreview/", verdict_claimreview, name="verdict-claimreview"),
+    path("claimreviews/", claimreview_feed, name="claimreview-feed"),
+    path("articles/<int:article_pk>/reports/<str:name>/", article_report, name="article-report"),
+    path("reports/<str:name>/", period_report, name="period-report"),
     # Similar claims: explicit paths, before the router's claims routes.
     path("claims/<int:pk>/similar/", similarity_api.claim_similar, name="claim-similar"),
     path("claims/match/", similarity_api.claim_match, name="claim-match"),

@@ -25,7 +25,7 @@ def post_worker_init(worker: Any) -> None:
     model, and so do the requests queued behind it on that worker. A model that cannot be
     loaded does not stop the site: matching answers with its own error, the rest works.
     """
-    from claims import embeddings
+    from claims.similarity import embeddings
 
     try:
         embeddings.get_model()

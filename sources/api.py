@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from claims import access
-from claims.api import ErrorSerializer
-from factcheck.errors import InvalidInput
+from claims.errors import InvalidInput
+from factcheck.schema_errors import ErrorSerializer
 from sources import services
 from sources.models import Evidence, Source
 

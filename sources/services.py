@@ -10,9 +10,9 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
 from claims import access
+from claims.audit import audit_record_create
+from claims.errors import Conflict, InvalidInput
 from claims.models import Claim, snapshot
-from claims.services import audit_record_create
-from factcheck.errors import Conflict, InvalidInput
 from sources.models import Evidence, Source, normalise_url
 
 EVIDENCE_AUDIT_FIELDS = ["source", "stance", "quote", "note"]

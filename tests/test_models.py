@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from django.db import IntegrityError, transaction
 
+from claims import selectors
 from claims.models import Article, Claim, Rating, Verdict
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory, VerdictFactory
 
@@ -69,7 +70,7 @@ def test_it_shows_the_canonical_claims_verdict_on_a_duplicate():
     original = ClaimFactory()
     repeat = ClaimFactory(article=original.article, duplicate_of=original)
     verdict = VerdictFactory(claim=original)
-    assert repeat.current_verdict() == verdict
+    assert selectors.current_verdict(repeat) == verdict
     assert Article.objects.get(pk=original.article_id).claims.count() == 2
 
 

@@ -7,7 +7,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from claims import exports
+from claims.reports.charts import RATING_COLOURS
+from claims.reports.claimreview import ld_json, verdict_public_url
 
 register = template.Library()
 
@@ -18,7 +19,7 @@ def ld_json_script(data: Any) -> SafeString:
     # ld_json escapes <, > and &, so the text is safe inside <script> as-is.
     return format_html(
         '<script type="application/ld+json">{}</script>',
-        mark_safe(exports.ld_json(data)),  # noqa: S308
+        mark_safe(ld_json(data)),  # noqa: S308
     )
 
 
@@ -36,10 +37,10 @@ def safe_url(url: str | None) -> str:
 
 @register.filter
 def rating_colour(rating: str) -> str:
-    return exports.RATING_COLOURS.get(rating, "#6b7280")
+    return RATING_COLOURS.get(rating, "#6b7280")
 
 
 @register.simple_tag(takes_context=True)
 def verdict_url(context: template.Context, verdict: Any) -> str:
     """The absolute address of a verdict's public page: links must work in a saved PDF too."""
-    return exports.verdict_public_url(context["request"], verdict)
+    return verdict_public_url(context["request"], verdict)

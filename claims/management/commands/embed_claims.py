@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from claims import embeddings
 from claims.models import Claim
+from claims.similarity import embeddings
 
 BATCH = 256
 

@@ -5,9 +5,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims import cleaning, extraction
+from claims.errors import DomainError
+from claims.extraction import cleaning
+from claims.extraction.pipeline import extract_claims
 from claims.management.commands.ingest import parse_when
-from factcheck.errors import DomainError
 
 FIELDS = (
     "text", "quote", "start", "end", "checkworthiness", "reason", "quantities", "dates", "flags",
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         body = cleaning.clean_text(raw)
         language = cleaning.detect_language(body)
         try:
-            claims = extraction.extract_claims(
+            claims = extract_claims(
                 body,
                 published_at=parse_when(options["published_at"]),
                 language="en" if language == "und" else language,

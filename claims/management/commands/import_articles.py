@@ -4,8 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from claims import importing
 from claims.models import Team
+from claims.services import importing
 
 
 class Command(BaseCommand):

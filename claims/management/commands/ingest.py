@@ -4,9 +4,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims import importing, services
+from claims import services
+from claims.errors import DomainError
 from claims.models import Article, Team
-from factcheck.errors import DomainError
+from claims.services import importing
 
 
 def parse_when(value: str | None) -> datetime | None:

@@ -1,0 +1,184 @@
+"""Webhooks a team's tools register, and their delivery log."""
+
+from typing import Any
+
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from claims import access, services
+from claims.api.filters import WebhookDeliveryFilter, WebhookFilter
+from claims.api.serializers import _user_or_none
+from claims.models import Team, Webhook, WebhookDelivery
+from claims.pipeline.delivery import host_refused
+
+# --- shared schema pieces ---
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), required=False, help_text="Default: your first team."
+    )
+    secret = serializers.CharField(
+        write_only=True, min_length=16, max_length=200, help_text="Signs payloads; never shown again."
+    )
+    url = serializers.URLField(max_length=2000)
+
+    class Meta:
+        model = Webhook
+        fields = ["id", "team", "url", "secret", "is_active", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    def validate_url(self, value: str) -> str:
+        if not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("An http(s) URL.")
+        if host_refused(value):
+            raise serializers.ValidationError(
+                "Webhooks may not call private or loopback addresses (FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS)."
+            )
+        return value
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "delivery_id",
+            "event",
+            "attempt",
+            "succeeded",
+            "status_code",
+            "error",
+            "started_at",
+            "finished_at",
+            "next_attempt_at",
+        ]
+
+
+WEBHOOK_EXAMPLE = {
+    "id": 3,
+    "team": 1,
+    "url": "https://cms.example.org/hooks/factcheck",
+    "is_active": True,
+    "created_at": "2026-03-01T08:00:00Z",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your teams' webhooks",
+        examples=[OpenApiExample("A page", value=[WEBHOOK_EXAMPLE], response_only=True)],
+    ),
+    retrieve=extend_schema(
+        summary="One webhook", examples=[OpenApiExample("Webhook", value=WEBHOOK_EXAMPLE)]
+    ),
+    create=extend_schema(
+        summary="Register a webhook",
+        description="On every publish, factcheck POSTs JSON signed with HMAC-SHA256 of the body using "
+        "the secret, in `X-Factcheck-Signature: sha256=<hex>`, retried with exponential backoff.",
+        examples=[
+            OpenApiExample(
+                "Register",
+                value={
+                    "team": 1,
+                    "url": "https://cms.example.org/hooks/factcheck",
+                    "secret": "a-long-random-secret",
+                },
+                request_only=True,
+            ),
+            OpenApiExample("Registered", value=WEBHOOK_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change a webhook",
+        examples=[
+            OpenApiExample("Pause", value={"is_active": False}, request_only=True),
+            OpenApiExample("Paused", value={**WEBHOOK_EXAMPLE, "is_active": False}, response_only=True),
+        ],
+    ),
+    destroy=extend_schema(summary="Remove a webhook"),
+)
+class WebhookViewSet(viewsets.ModelViewSet):
+    serializer_class = WebhookSerializer
+    filterset_class = WebhookFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> Any:
+        return access.visible_webhooks(self.request.user).order_by("id")
+
+    def perform_create(self, serializer: Any) -> None:
+        team = serializer.validated_data.get("team")
+        if team is None:
+            team = services.team_for_submission(user=self.request.user)
+        access.require(
+            access.can_manage_webhooks(self.request.user, team), "Only editors of the team may add webhooks."
+        )
+        serializer.save(team=team, created_by=_user_or_none(self.request))
+
+    def perform_update(self, serializer: Any) -> None:
+        team = serializer.validated_data.get("team", serializer.instance.team)
+        access.require(
+            access.can_manage_webhooks(self.request.user, team),
+            "Only editors of the team may change webhooks.",
+        )
+        serializer.save()
+
+    @extend_schema(
+        summary="Delivery log",
+        description="Every attempt to call this webhook, newest first.",
+        filters=False,
+        parameters=[OpenApiParameter("succeeded", bool), OpenApiParameter("event", str)],
+        responses=WebhookDeliverySerializer(many=True),
+        examples=[
+            OpenApiExample(
+                "A retried delivery",
+                value=[
+                    {
+                        "id": 31,
+                        "delivery_id": "5b0e8f4e-3c1a-4d2b-9f7e-2a6c1d8e9b30",
+                        "event": "verdict.published",
+                        "attempt": 2,
+                        "succeeded": True,
+                        "status_code": 200,
+                        "error": "",
+                        "started_at": "2026-03-03T11:00:31Z",
+                        "finished_at": "2026-03-03T11:00:31Z",
+                        "next_attempt_at": None,
+                    },
+                    {
+                        "id": 30,
+                        "delivery_id": "5b0e8f4e-3c1a-4d2b-9f7e-2a6c1d8e9b30",
+                        "event": "verdict.published",
+                        "attempt": 1,
+                        "succeeded": False,
+                        "status_code": 503,
+                        "error": "HTTP 503 Service Unavailable",
+                        "started_at": "2026-03-03T11:00:00Z",
+                        "finished_at": "2026-03-03T11:00:01Z",
+                        "next_attempt_at": "2026-03-03T11:00:31Z",
+                    },
+                ],
+                response_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["get"])
+    def deliveries(self, request: Request, pk: str | None = None) -> Response:
+        hook = self.get_object()
+        filterset = WebhookDeliveryFilter(request.query_params, queryset=hook.deliveries.all())
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        deliveries = filterset.qs
+        page = self.paginate_queryset(deliveries)
+        assert page is not None
+        return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)

@@ -1,0 +1,125 @@
+"""Duplicate or related: the relation two claims' similarity and facts give, and the duplicates
+found at ingest, before anything is stored."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+from django.conf import settings
+
+from claims.models import Claim, ClaimSuggestion
+from claims.similarity import embeddings
+from claims.similarity.facts import Facts, facts_agree, facts_of, token_count
+
+logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from claims.extraction.claim import ExtractedClaim
+
+
+DUPLICATE = ClaimSuggestion.Relation.DUPLICATE.value
+
+
+RELATED = ClaimSuggestion.Relation.RELATED.value
+
+
+# Shorter texts ("He denied it.") match too much to be linked without an editor.
+MIN_AUTO_LINK_TOKENS = 8
+
+
+def claim_facts(claim: Claim | ExtractedClaim) -> Facts:
+    # Parsing costs ~0.1 ms a claim and the same claims come up in search after search, and at
+    # ingest in the repeats check and then in the suggestions.
+    return _cached_facts(claim.text, json.dumps(claim.quantities or []), json.dumps(claim.dates or []))
+
+
+@lru_cache(maxsize=20_000)
+def _cached_facts(text: str, quantities: str, dates: str) -> Facts:
+    return facts_of(text, quantities=json.loads(quantities), dates=json.loads(dates))
+
+
+def relation_between(score: float, first: Facts, second: Facts | Claim) -> str | None:
+    """`duplicate`, `related`, or None when too far apart to show. Facts are parsed only when
+    the meaning is close enough for them to matter."""
+    if score < settings.FACTCHECK_SIMILARITY_RELATED_THRESHOLD:
+        return None
+    if score < settings.FACTCHECK_SIMILARITY_SUGGEST_THRESHOLD:
+        return RELATED
+    if isinstance(second, Claim):
+        second = claim_facts(second)
+    return DUPLICATE if facts_agree(first, second) else RELATED
+
+
+def may_auto_link(score: float, first: Facts, second: Facts, first_text: str, second_text: str) -> bool:
+    return (
+        score >= settings.FACTCHECK_SIMILARITY_AUTO_LINK_THRESHOLD
+        and min(token_count(first_text), token_count(second_text)) >= MIN_AUTO_LINK_TOKENS
+        and facts_agree(first, second)
+    )
+
+
+def near_duplicates(claims: Sequence[ExtractedClaim], vectors: np.ndarray) -> list[int | None]:
+    """For each claim, the index of the first earlier claim it repeats (same meaning and facts),
+    or None."""
+    found: list[int | None] = [None] * len(claims)
+    if not len(claims):
+        return found
+    similarity = vectors @ vectors.T
+    threshold = settings.FACTCHECK_SIMILARITY_AUTO_LINK_THRESHOLD
+    # Only pairs close enough in meaning are worth the fact check: pairs (earlier, later), by later.
+    close = sorted(
+        (int(later), int(earlier)) for earlier, later in np.argwhere(np.triu(similarity, 1) >= threshold)
+    )
+    for later, earlier in close:
+        first, second = claims[earlier], claims[later]
+        if (
+            found[later] is None
+            and found[earlier] is None
+            and may_auto_link(
+                float(similarity[earlier, later]),
+                claim_facts(first),
+                claim_facts(second),
+                first.text,
+                second.text,
+            )
+        ):
+            found[later] = earlier
+    return found
+
+
+def vector_or_none(text: str) -> np.ndarray | None:
+    """The text's vector; None when the model is unavailable (`embed_claims` fills it in later)."""
+    try:
+        return embeddings.embed_text(text)
+    except embeddings.EmbeddingModelUnavailable as error:
+        logger.warning("Claim stored without an embedding: %s", error.message)
+        return None
+
+
+def ingest_vectors(
+    extracted: Sequence[ExtractedClaim], *, vectors: np.ndarray | None = None
+) -> np.ndarray | None:
+    """Vectors for an article's new claims, in one batch, before its write transaction; a later
+    claim that repeats an earlier one in other words (a photo caption) is marked its duplicate.
+
+    None when the model is unavailable: the claims are stored anyway and `embed_claims` fills in.
+    `vectors`, when given, are the claims' vectors already encoded (one row per claim, in order).
+    """
+    if vectors is None:  # a bulk import passes vectors encoded for many articles at once
+        try:
+            vectors = embeddings.embed_texts([item.text for item in extracted])
+        except embeddings.EmbeddingModelUnavailable as error:
+            logger.warning("Claims stored without embeddings: %s", error.message)
+            return None
+    repeats = near_duplicates(extracted, vectors)
+    for item, first in zip(extracted, repeats, strict=True):
+        if item.duplicate_of is None and first is not None:
+            item.duplicate_of = (
+                extracted[first].duplicate_of if extracted[first].duplicate_of is not None else first
+            )
+    return vectors

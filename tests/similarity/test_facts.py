@@ -1,0 +1,113 @@
+"""Whether two claims state the same facts: no model, no database."""
+
+import pytest
+
+from claims.similarity.facts import entities_in, entity_chunks, facts_agree, facts_of, numbers_in, token_count
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("She fled five years ago.", {5.0}),
+        ("She fled 15 years ago.", {15.0}),
+        ("It cost $4 million.", {4e6}),
+        ("It cost $4m.", {4e6}),
+        ("A 5 m wall.", {5.0}),
+        ("Twenty-five people and 1,200 workers.", {25.0, 1200.0}),
+        ("Two hundred and forty homes.", {240.0}),
+        ("Unemployment fell to 4.2% in 2023.", {4.2, 2023.0}),
+        ("No figures here.", set()),
+    ],
+)
+def test_it_reads_numbers_written_in_digits_or_words(text, numbers):
+    assert numbers_in(text) == numbers
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("She fled the country five years ago.", "She fled the country 15 years ago."),
+        ("She has run the clinic for 12 years.", "She has treated more than 300 people."),
+        ("The bridge was built in 1932.", "The bridge was built in 1952."),
+        ("The minister resigned on Friday.", "The minister resigned on Tuesday."),
+        ("Governor Tom Hale signed it on 3 May 2024.", "Governor Tom Hale signed it on 3 June 2024."),
+        ("Senator Marcus Webb voted against the bill.", "Senator Laura Finch voted against the bill."),
+        (
+            "Photo: Hannah Becker. \u201cWe are proud,\u201d Lars Nilsson told reporters in Nairobi.",
+            "\u201cWe are proud,\u201d Hannah Becker told reporters in Nairobi.",
+        ),
+        (
+            "Photo: David Cohen / City Press \u201cWe are proud of this city,\u201d Chen Wei said.",
+            "\u201cWe are proud of this city,\u201d Chen Wei said.",
+        ),
+        ("The airline cancelled flights.", "The airline did not cancel flights."),
+        ("Crime rose by 15 percent.", "Crime fell by 15 percent."),
+        ("The charity raised £2 million.", "The charity raised £2 billion."),
+    ],
+)
+def test_it_sees_a_different_fact_in_the_same_frame(first, second):
+    assert not facts_agree(facts_of(first), facts_of(second))
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Police arrested 14 people in Lyon.", "Fourteen people were arrested by police in Lyon."),
+        (
+            "Dr. Amara Osei has run the clinic for twelve years.",
+            "Amara Osei has run the clinic for 12 years.",
+        ),
+        (
+            "The council approved two bus lines on Monday.",
+            "On Monday, the council approved 2 new bus routes.",
+        ),
+        ("Unemployment fell to 4.2%.", "Unemployment dropped to 4.2%."),
+    ],
+)
+def test_it_sees_the_same_facts_in_other_words(first, second):
+    assert facts_agree(facts_of(first), facts_of(second))
+
+
+def test_it_prefers_the_normalised_quantities_from_extraction_where_both_have_them():
+    first = facts_of(
+        "It is 5 km long.", quantities=[{"text": "5 km", "value": 5, "si_value": 5000, "unit": "km"}]
+    )
+    second = facts_of(
+        "It is 5 km long.", quantities=[{"text": "5 km", "value": 5, "si_value": 500, "unit": "km"}]
+    )
+    unstructured = facts_of("It is 5 km long.")
+
+    assert not facts_agree(first, second)
+    assert facts_agree(first, unstructured)
+
+
+def test_it_compares_normalised_dates_from_extraction():
+    first = facts_of(
+        "It opened last spring.", dates=[{"text": "last spring", "date": "2025-03-01", "precision": "season"}]
+    )
+    second = facts_of(
+        "It opened last spring.", dates=[{"text": "last spring", "date": "2024-03-01", "precision": "season"}]
+    )
+
+    assert not facts_agree(first, second)
+
+
+def test_it_ignores_malformed_extraction_data():
+    facts = facts_of("It opened in 2020.", quantities=["5 km", None], dates=[{"text": "2020"}])
+
+    assert facts.numbers == frozenset({2020.0})
+
+
+def test_it_finds_names_but_not_sentence_starts_or_titles():
+    assert entities_in("The mayor met Elena Ruiz in Lyon.") == {"elena", "ruiz", "lyon"}
+    assert entities_in("Dr. Amara Osei said so.") == {"amara", "osei"}
+    assert entities_in("Police arrested people.") == set()
+    assert entity_chunks("Photo: Maria Lopez / City Press") == [
+        frozenset({"maria", "lopez"}),
+        frozenset({"city", "press"}),
+    ]
+
+
+def test_it_counts_tokens():
+    assert token_count("He denied it.") == 3
+    assert token_count("The mayor's office didn't comment on Monday.") == 7

@@ -19,7 +19,7 @@ from claims import access, selectors, services
 from claims.api.filters import (
     ArticleFilter,
 )
-from claims.api.serializers import CLAIM_EXAMPLE, ClaimOutputSerializer, _min_checkworthiness, _pick
+from claims.api.serializers import CLAIM_EXAMPLE, ClaimOutputSerializer, min_checkworthiness_param, pick
 from claims.models import Article
 from claims.pipeline.queueing import processing_is_asynchronous
 from factcheck.schema_errors import ErrorSerializer
@@ -239,16 +239,14 @@ class ArticleClaimsViewSet(viewsets.GenericViewSet):
     )
     def list(self, request: Request, article_pk: str) -> Response:
         article = get_object_or_404(access.visible_articles(request.user).only("pk"), pk=article_pk)
-        threshold = _min_checkworthiness(request)
+        threshold = min_checkworthiness_param(request)
         claims = selectors.ClaimList(article=article, min_checkworthiness=threshold)
         # Django's paginator needs only count() and slicing, which ClaimList has.
         page = self.paginate_queryset(cast(Any, claims))
         assert page is not None
         # The selector's dicts, not ClaimOutputSerializer: serializing field by field was most of
         # a page's time. The keys and their order are still the serializer's.
-        return self.get_paginated_response(
-            [_pick(claim, ClaimOutputSerializer.Meta.fields) for claim in page]
-        )
+        return self.get_paginated_response([pick(claim, ClaimOutputSerializer.Meta.fields) for claim in page])
 
 
 def _created_status(article: Article, created: bool) -> int:

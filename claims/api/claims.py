@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from claims import access, selectors, services
 from claims.api.filters import ClaimFilter
-from claims.api.serializers import CLAIM_EXAMPLE, ClaimOutputSerializer, _version_from
+from claims.api.serializers import CLAIM_EXAMPLE, ClaimOutputSerializer, version_from
 from claims.errors import InvalidInput
 from claims.models import AuditRecord, Claim
 from factcheck.schema_errors import CONFLICT_EXAMPLE, ErrorSerializer
@@ -113,7 +113,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         serializer = ClaimUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        version = _version_from(request, data.pop("version", None))
+        version = version_from(request, data.pop("version", None))
         updated = services.claim_update(
             claim=claim,
             by=request.user,

@@ -15,7 +15,7 @@ from claims.models import Claim, Verdict
 # --- shared schema pieces ---
 
 
-def _user_or_none(request: Request) -> Any:
+def user_or_none(request: Request) -> Any:
     return request.user if request.user.is_authenticated else None
 
 
@@ -76,11 +76,11 @@ CLAIM_EXAMPLE = {
 }
 
 
-def _pick(row: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+def pick(row: dict[str, Any], keys: list[str]) -> dict[str, Any]:
     return {key: row[key] for key in keys}
 
 
-def _min_checkworthiness(request: Request) -> float:
+def min_checkworthiness_param(request: Request) -> float:
     raw = request.query_params.get("min_checkworthiness")
     if raw is None or raw == "":
         return float(settings.FACTCHECK_CHECKWORTHINESS_THRESHOLD)
@@ -96,7 +96,7 @@ def _min_checkworthiness(request: Request) -> float:
     return value
 
 
-def _version_from(request: Request, body_version: int | None) -> int:
+def version_from(request: Request, body_version: int | None) -> int:
     """The version the client read: from the body, else from If-Match ("3", W/"3" or 3)."""
     if body_version is not None:
         return body_version

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from claims import access, services
 from claims.api.filters import WebhookDeliveryFilter, WebhookFilter
-from claims.api.serializers import _user_or_none
+from claims.api.serializers import user_or_none
 from claims.models import Team, Webhook, WebhookDelivery
 from claims.pipeline.delivery import host_refused
 
@@ -123,7 +123,7 @@ class WebhookViewSet(viewsets.ModelViewSet):
         access.require(
             access.can_manage_webhooks(self.request.user, team), "Only editors of the team may add webhooks."
         )
-        serializer.save(team=team, created_by=_user_or_none(self.request))
+        serializer.save(team=team, created_by=user_or_none(self.request))
 
     def perform_update(self, serializer: Any) -> None:
         team = serializer.validated_data.get("team", serializer.instance.team)

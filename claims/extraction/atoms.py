@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-_OPEN_QUOTES = '“"\u2018«'
+OPEN_QUOTES = '“"\u2018«'
 
 
-_CLOSE_QUOTES = '”"\u2019»'
+CLOSE_QUOTES = '”"\u2019»'
 
 
 @dataclass
@@ -57,7 +57,7 @@ def tidy(text: str) -> str:
     if text.count("(") > text.count(")"):
         text = re.sub(r"([.!?]?)$", r")\1", text, count=1)
     if _unbalanced_quotes(text):
-        text = text.strip(_OPEN_QUOTES + _CLOSE_QUOTES).strip()
+        text = text.strip(OPEN_QUOTES + CLOSE_QUOTES).strip()
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
     if text and text[-1] not in '.!?”"\u2019':

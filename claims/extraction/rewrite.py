@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from claims.extraction.atoms import AtomicClaim, inside_quotation, tidy
-from claims.extraction.split import _SUBJECTS, _inside_clause, _possessive
+from claims.extraction.split import SUBJECTS, inside_clause, possessive
 
 ORG_NOUNS = {
     "company", "firm", "group", "business", "bank", "agency", "council", "department", "ministry",
@@ -172,8 +172,8 @@ def _mention(doc: Doc, start: int, end: int) -> Mention | None:
 
 
 def _is_subject(entity: Span) -> bool:
-    return entity.root.dep_ in _SUBJECTS or (
-        entity.root.dep_ == "compound" and entity.root.head.dep_ in _SUBJECTS
+    return entity.root.dep_ in SUBJECTS or (
+        entity.root.dep_ == "compound" and entity.root.head.dep_ in SUBJECTS
     )
 
 
@@ -237,11 +237,11 @@ def _reference(token: Token, doc: Doc, memory: EntityMemory) -> str | None:
         person = _person_before(token, doc, memory, "male" if word in _MALE else "female")
         if person is None:
             return None
-        return _possessive(person) if token.tag_ == "PRP$" or word == "hers" else person
+        return possessive(person) if token.tag_ == "PRP$" or word == "hers" else person
     if word in {"it", "its"} and token.dep_ in {"nsubj", "nsubjpass", "poss"}:
         thing = _it_reference(token, doc, memory)
         if thing:
-            return _possessive(thing) if word == "its" else thing
+            return possessive(thing) if word == "its" else thing
         return None
     if token.pos_ == "NOUN" and _bare_definite(token):
         return _definite_reference(token, doc, memory)
@@ -288,7 +288,7 @@ def _it_reference(token: Token, doc: Doc, memory: EntityMemory) -> str | None:
     clause = token.head if token.dep_ != "poss" else token.head.head
     if _dummy_it(token, clause):
         return None
-    local_subjects = [c for c in clause.children if c.dep_ in _SUBJECTS and c.i != token.i]
+    local_subjects = [c for c in clause.children if c.dep_ in SUBJECTS and c.i != token.i]
     subject = _thing_subject(doc, memory)
     root_subject = _root_subject(doc)
     if root_subject is not None and root_subject.i < token.i and root_subject.i != token.i:
@@ -311,7 +311,7 @@ def _dummy_it(token: Token, clause: Token) -> bool:
 
 def _root_subject(doc: Doc) -> Token | None:
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    return next((c for c in root.children if c.dep_ in _SUBJECTS), None) if root is not None else None
+    return next((c for c in root.children if c.dep_ in SUBJECTS), None) if root is not None else None
 
 
 def _thing_subject(doc: Doc, memory: EntityMemory) -> str | None:
@@ -330,7 +330,7 @@ def _thing_subject(doc: Doc, memory: EntityMemory) -> str | None:
         resolved = _definite_reference(subject, doc, memory)
         if resolved:
             return resolved
-    words = [t for t in subject.subtree if not _inside_clause(t, subject)]
+    words = [t for t in subject.subtree if not inside_clause(t, subject)]
     return tidy(" ".join(t.text for t in words)).rstrip(".")
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from claims.extraction.atoms import _CLOSE_QUOTES, _OPEN_QUOTES, AtomicClaim, inside_quotation, tidy
+from claims.extraction.atoms import CLOSE_QUOTES, OPEN_QUOTES, AtomicClaim, inside_quotation, tidy
 
 _VERBS = {"VERB", "AUX"}
 
 
-_SUBJECTS = {"nsubj", "nsubjpass", "expl", "csubj"}
+SUBJECTS = {"nsubj", "nsubjpass", "expl", "csubj"}
 
 
 _CONTRAST_MARKERS = {"while", "whereas", "although", "though"}
@@ -59,7 +59,7 @@ def clause_heads(doc: Doc) -> list[Token]:
 
 def _contrast(token: Token) -> bool:
     markers = {child.lower_ for child in token.children if child.dep_ == "mark"}
-    has_subject = any(child.dep_ in _SUBJECTS for child in token.children)
+    has_subject = any(child.dep_ in SUBJECTS for child in token.children)
     return bool(markers & _CONTRAST_MARKERS) and has_subject
 
 
@@ -112,8 +112,8 @@ def _joining_punctuation(clause: Token) -> list[int]:
 
 
 def _trim(tokens: list[Token]) -> list[Token]:
-    keep_closing = set(_CLOSE_QUOTES) | {")", "%"}
-    while tokens and ((tokens[0].is_punct and tokens[0].text not in _OPEN_QUOTES) or tokens[0].dep_ == "cc"):
+    keep_closing = set(CLOSE_QUOTES) | {")", "%"}
+    while tokens and ((tokens[0].is_punct and tokens[0].text not in OPEN_QUOTES) or tokens[0].dep_ == "cc"):
         tokens = tokens[1:]
     while tokens and (
         (tokens[-1].is_punct and tokens[-1].text not in keep_closing) or tokens[-1].dep_ == "cc"
@@ -124,7 +124,7 @@ def _trim(tokens: list[Token]) -> list[Token]:
 
 def _shared_tokens(head: Token, own: list[Token]) -> list[Token]:
     """Words a coordinated clause borrows from the clause it hangs on: subject, auxiliary, frame."""
-    if head.dep_ != "conj" or any(child.dep_ in _SUBJECTS for child in head.children):
+    if head.dep_ != "conj" or any(child.dep_ in SUBJECTS for child in head.children):
         return []
     anchor = head
     while anchor.dep_ == "conj" and anchor.head.pos_ in _VERBS:
@@ -139,8 +139,8 @@ def _shared_tokens(head: Token, own: list[Token]) -> list[Token]:
         anchor = anchor.head
     shared: list[Token] = []
     for child in anchor.children:
-        if child.dep_ in _SUBJECTS:
-            shared += [token for token in child.subtree if not _inside_clause(token, child)]
+        if child.dep_ in SUBJECTS:
+            shared += [token for token in child.subtree if not inside_clause(token, child)]
         elif (
             child.dep_ in {"aux", "auxpass", "neg"}
             and child.i < anchor.i
@@ -150,14 +150,14 @@ def _shared_tokens(head: Token, own: list[Token]) -> list[Token]:
     if anchor.dep_ in {"ccomp", "xcomp"} and anchor.head.pos_ in _VERBS:
         frame = anchor.head
         for child in frame.children:
-            if child.dep_ in _SUBJECTS:
-                shared += [token for token in child.subtree if not _inside_clause(token, child)]
+            if child.dep_ in SUBJECTS:
+                shared += [token for token in child.subtree if not inside_clause(token, child)]
         shared.append(frame)
         shared += [child for child in anchor.children if child.dep_ == "mark"]
     return shared
 
 
-def _inside_clause(token: Token, root: Token) -> bool:
+def inside_clause(token: Token, root: Token) -> bool:
     """Whether the token belongs to a relative clause or apposition under root (left out of copies)."""
     node = token
     while node.i != root.i:
@@ -171,7 +171,7 @@ def _relative_clause_tokens(head: Token, own: list[Token]) -> list[Token]:
     antecedent = [
         token
         for token in head.head.subtree
-        if not _under(token, head) and not _inside_clause(token, head.head)
+        if not _under(token, head) and not inside_clause(token, head.head)
     ]
     antecedent = [token for token in antecedent if token.i < head.left_edge.i or token.i == head.head.i]
     return _trim(antecedent) + own
@@ -192,14 +192,14 @@ def _rewrite_relative_pronoun(claim: AtomicClaim, head: Token) -> None:
     antecedent_text = tidy("".join(t.text_with_ws for t in antecedent)).rstrip(".")
     if pronoun.lower_ == "whose":
         claim.tokens = [t for t in claim.tokens if t not in antecedent]
-        claim.replacements[pronoun.i] = _possessive(antecedent_text)
+        claim.replacements[pronoun.i] = possessive(antecedent_text)
     elif pronoun.lower_ in {"where", "when"}:
         claim.tokens = [t for t in claim.tokens if t not in antecedent]
         noun = head.head
         # "in 1998, when …" → "In 1998, …": reuse the preposition the antecedent came with.
         preposition = noun.head.text if noun.dep_ == "pobj" else "in" if pronoun.lower_ == "where" else "at"
         claim.replacements[pronoun.i] = f"{preposition.capitalize()} {_lower_first(antecedent_text)},"
-    elif pronoun.dep_ in _SUBJECTS:
+    elif pronoun.dep_ in SUBJECTS:
         claim.tokens = [t for t in claim.tokens if t.i != pronoun.i]
     elif pronoun.dep_ == "pobj":  # "a camp, from which she escaped" → "from a camp she escaped"
         claim.tokens = [t for t in claim.tokens if t not in antecedent]
@@ -210,7 +210,7 @@ def _rewrite_relative_pronoun(claim: AtomicClaim, head: Token) -> None:
         claim.replacements[verb.i] = verb.text + " " + _lower_first(antecedent_text)
 
 
-def _possessive(name: str) -> str:
+def possessive(name: str) -> str:
     return name + ("\u2019" if name.endswith("s") else "\u2019s")
 
 

@@ -67,7 +67,7 @@ def _has_published_verdict(claim: Claim) -> bool:
     return claim.canonical.verdicts.filter(state=Verdict.State.PUBLISHED).exists()
 
 
-def _claim_write(*, claim_id: int, expected_version: int, changes: dict[str, Any]) -> Claim:
+def claim_write(*, claim_id: int, expected_version: int, changes: dict[str, Any]) -> Claim:
     """A conditional UPDATE: it only lands on the version the caller read."""
     updated = Claim.objects.filter(pk=claim_id, version=expected_version).update(
         **changes, version=F("version") + 1, updated_at=timezone.now()
@@ -98,7 +98,7 @@ def claim_update(
         before = Claim.objects.select_for_update().filter(pk=claim.pk).first()
         if before is None:
             raise NotFound("The claim no longer exists.")
-        updated = _claim_write(claim_id=claim.pk, expected_version=expected_version, changes=changes)
+        updated = claim_write(claim_id=claim.pk, expected_version=expected_version, changes=changes)
         audit_record_create(
             actor=by,
             action="claim_updated",
@@ -130,7 +130,7 @@ def claims_assign(
         for before in locked.select_related("article"):
             if before.assigned_to_id == (assignee.pk if assignee else None):
                 continue
-            after = _claim_write(
+            after = claim_write(
                 claim_id=before.pk, expected_version=before.version, changes={"assigned_to": assignee}
             )
             audit_record_create(
@@ -175,7 +175,7 @@ def _claim_repoint(*, follower: Claim, canonical: Claim, by: User | AnonymousUse
 
 def _duplicate_of_set(*, before: Claim, canonical: Claim | None, by: User | AnonymousUser) -> Claim:
     """Point a locked claim at its canonical claim (None: its own again), with an audit record."""
-    after = _claim_write(
+    after = claim_write(
         claim_id=before.pk, expected_version=before.version, changes={"duplicate_of": canonical}
     )
     audit_record_create(

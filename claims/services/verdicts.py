@@ -18,7 +18,7 @@ from claims.models import (
     Verdict,
     snapshot,
 )
-from claims.services.claims import _claim_write
+from claims.services.claims import claim_write
 from claims.services.webhooks import webhooks_notify_published
 
 VERDICT_AUDIT_FIELDS = ["revision", "rating", "summary", "explanation", "state", "reviewer", "review_comment"]
@@ -155,7 +155,7 @@ def _claim_status_set(*, claim: Claim, status: str, only_from: str | None = None
     current = Claim.objects.select_for_update().get(pk=claim.pk)
     if current.status == status or (only_from is not None and current.status != only_from):
         return
-    _claim_write(claim_id=claim.pk, expected_version=current.version, changes={"status": status})
+    claim_write(claim_id=claim.pk, expected_version=current.version, changes={"status": status})
 
 
 def verdict_publish(*, verdict: Verdict, by: User | AnonymousUser) -> Verdict:

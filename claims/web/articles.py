@@ -14,7 +14,13 @@ from claims.errors import DomainError
 from claims.models import Article
 from claims.web import highlights
 from claims.web.forms import ArticleForm
-from claims.web.shortcuts import INVALID, _form_errors, _is_htmx, _reverse_or_none, _threshold
+from claims.web.shortcuts import (
+    INVALID,
+    checkworthiness_threshold,
+    form_errors_from,
+    is_htmx,
+    reverse_or_none,
+)
 
 
 @login_required
@@ -27,10 +33,10 @@ def article_new(request: HttpRequest) -> HttpResponse:
         article = _submit_article(request, form)
         if article is not None:
             url = reverse("article-detail", args=[article.pk])
-            return HttpResponseClientRedirect(url) if _is_htmx(request) else redirect(url)
+            return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
     status = INVALID if request.method == "POST" else 200
     context = {"form": form, "allowed": allowed}
-    template = "claims/article_new.html#form" if _is_htmx(request) else "claims/article_new.html"
+    template = "claims/article_new.html#form" if is_htmx(request) else "claims/article_new.html"
     return TemplateResponse(request, template, context, status=status)
 
 
@@ -50,7 +56,7 @@ def _submit_article(request: HttpRequest, form: ArticleForm) -> Article | None:
             published_at=form.published_at(),
         )
     except DomainError as error:
-        _form_errors(form, error)
+        form_errors_from(form, error)
         return None
     if not created:
         messages.info(request, "This text was submitted before; here is the existing article.")
@@ -64,7 +70,7 @@ def article_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     show_low = request.GET.get("low") == "1"
     claims = list(selectors.article_claims(article=article))
     verdicts = selectors.current_verdicts(claims)
-    marks = highlights.marks_for(claims, verdicts, _threshold())
+    marks = highlights.marks_for(claims, verdicts, checkworthiness_threshold())
     shown = [mark for mark in marks if show_low or not mark.low]
     context = {
         "article": article,
@@ -72,7 +78,7 @@ def article_detail(request: HttpRequest, pk: int) -> TemplateResponse:
         "marks": shown,
         "hidden_count": len(marks) - len(shown),
         "show_low": show_low,
-        "threshold": _threshold(),
+        "threshold": checkworthiness_threshold(),
         "processing": article.status in {Article.Status.PENDING, Article.Status.PROCESSING},
         "reports": _report_links(article),
     }
@@ -84,7 +90,7 @@ REPORT_FORMATS = {"html": "HTML", "pdf": "PDF", "csv": "CSV", "json": "JSON", "c
 
 def _report_links(article: Article) -> list[tuple[str, str]]:
     links = [
-        (label, _reverse_or_none("api:article-report", article.pk, name))
+        (label, reverse_or_none("api:article-report", article.pk, name))
         for name, label in REPORT_FORMATS.items()
     ]
     return [(label, url) for label, url in links if url is not None]

@@ -25,12 +25,18 @@ from claims.web.forms import (
     ReviewRejectForm,
     VerdictForm,
 )
-from claims.web.shortcuts import INVALID, _is_htmx, _reverse_or_none, _threshold, _with_field_errors
+from claims.web.shortcuts import (
+    INVALID,
+    checkworthiness_threshold,
+    is_htmx,
+    reverse_or_none,
+    with_field_errors,
+)
 from sources import services as source_services
 from sources.models import Evidence
 
 
-def _visible_claim(request: HttpRequest, pk: int) -> Claim:
+def visible_claim_or_404(request: HttpRequest, pk: int) -> Claim:
     claims = access.visible_claims(request.user).select_related(
         "article", "article__team", "assigned_to", "duplicate_of"
     )
@@ -68,7 +74,7 @@ def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str
         "claim": claim,
         "tone": highlights.claim_tone(claim, verdict),
         "label": highlights.claim_label(claim, verdict),
-        "low": claim.checkworthiness < _threshold(),
+        "low": claim.checkworthiness < checkworthiness_threshold(),
         "evidence": claim.evidence.select_related("source", "added_by"),
         "related": _related(claim, user),
         "suggestions": _suggestions(claim, user),
@@ -116,37 +122,39 @@ def _verdict_context(
 def _public_url(verdict: Verdict | None) -> str | None:
     if verdict is None or verdict.state != Verdict.State.PUBLISHED:
         return None
-    return _reverse_or_none("verdict-public", verdict.pk)
+    return reverse_or_none("verdict-public", verdict.pk)
 
 
-def _panel(request: HttpRequest, claim: Claim, *, status: int = 200, **forms: Any) -> TemplateResponse:
-    template = "claims/claim_detail.html#panel" if _is_htmx(request) else "claims/claim_detail.html"
+def panel_response(
+    request: HttpRequest, claim: Claim, *, status: int = 200, **forms: Any
+) -> TemplateResponse:
+    template = "claims/claim_detail.html#panel" if is_htmx(request) else "claims/claim_detail.html"
     return TemplateResponse(request, template, _panel_context(request, claim, **forms), status=status)
 
 
-def _after_write(request: HttpRequest, claim: Claim, message: str) -> HttpResponse:
+def after_write(request: HttpRequest, claim: Claim, message: str) -> HttpResponse:
     """htmx gets the fresh panel; a plain form post is redirected back to the claim page."""
     messages.success(request, message)
-    if _is_htmx(request):
+    if is_htmx(request):
         claim.refresh_from_db()
         # The article page listens for this to redraw its highlights.
-        return trigger_client_event(_panel(request, claim), "claim-changed", {"id": claim.pk})
+        return trigger_client_event(panel_response(request, claim), "claim-changed", {"id": claim.pk})
     return HttpResponseRedirect(reverse("claim-detail", args=[claim.pk]))
 
 
 @login_required
 @require_GET
 def claim_detail(request: HttpRequest, pk: int) -> TemplateResponse:
-    return _panel(request, _visible_claim(request, pk))
+    return panel_response(request, visible_claim_or_404(request, pk))
 
 
 @login_required
 @require_POST
 def claim_status(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _visible_claim(request, pk)
+    claim = visible_claim_or_404(request, pk)
     form = ClaimStatusForm(request.POST)
     if not form.is_valid():
-        return _panel(request, claim, status=INVALID, error="Choose a valid status.")
+        return panel_response(request, claim, status=INVALID, error="Choose a valid status.")
     try:
         services.claim_update(
             claim=claim,
@@ -156,17 +164,17 @@ def claim_status(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as error:
         claim.refresh_from_db()
-        return _panel(request, claim, status=INVALID, error=error.message)
-    return _after_write(request, claim, "Status changed.")
+        return panel_response(request, claim, status=INVALID, error=error.message)
+    return after_write(request, claim, "Status changed.")
 
 
 @login_required
 @require_POST
 def claim_text(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _visible_claim(request, pk)
+    claim = visible_claim_or_404(request, pk)
     form = ClaimTextForm(request.POST)
     if not form.is_valid():
-        return _panel(request, claim, status=INVALID, text_form=form)
+        return panel_response(request, claim, status=INVALID, text_form=form)
     try:
         services.claim_update(
             claim=claim,
@@ -176,27 +184,27 @@ def claim_text(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as error:
         claim.refresh_from_db()
-        return _panel(
-            request, claim, status=INVALID, error=error.message, text_form=_with_field_errors(form, error)
+        return panel_response(
+            request, claim, status=INVALID, error=error.message, text_form=with_field_errors(form, error)
         )
-    return _after_write(request, claim, "Wording saved.")
+    return after_write(request, claim, "Wording saved.")
 
 
 @login_required
 @require_POST
 def claim_assign_me(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _visible_claim(request, pk)
+    claim = visible_claim_or_404(request, pk)
     try:
         services.claims_assign(claims=[claim], assignee=request.user, by=request.user)
     except DomainError as error:
-        return _panel(request, claim, status=INVALID, error=error.message)
-    return _after_write(request, claim, "Assigned to you.")
+        return panel_response(request, claim, status=INVALID, error=error.message)
+    return after_write(request, claim, "Assigned to you.")
 
 
 @login_required
 @require_POST
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _visible_claim(request, pk)
+    claim = visible_claim_or_404(request, pk)
     form = EvidenceForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -210,28 +218,28 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["note"],
             )
         except DomainError as error:
-            return _panel(
+            return panel_response(
                 request,
                 claim,
                 status=INVALID,
                 error=error.message,
-                evidence_form=_with_field_errors(form, error),
+                evidence_form=with_field_errors(form, error),
             )
         else:
-            return _after_write(request, claim, "Evidence added.")
-    return _panel(request, claim, status=INVALID, evidence_form=form)
+            return after_write(request, claim, "Evidence added.")
+    return panel_response(request, claim, status=INVALID, evidence_form=form)
 
 
 @login_required
 @require_POST
 def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    claim = _visible_claim(request, pk)
+    claim = visible_claim_or_404(request, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, claim=claim)
     try:
         source_services.evidence_remove(evidence=evidence, by=request.user)
     except DomainError as error:
-        return _panel(request, claim, status=INVALID, error=error.message)
-    return _after_write(request, claim, "Evidence removed.")
+        return panel_response(request, claim, status=INVALID, error=error.message)
+    return after_write(request, claim, "Evidence removed.")
 
 
 @dataclass(frozen=True)
@@ -267,17 +275,19 @@ def _suggestions(claim: Claim, user: Any) -> list[Suggestion]:
 @login_required
 @require_POST
 def suggestion_decide(request: HttpRequest, pk: int, suggestion_pk: int, decision: str) -> HttpResponse:
-    claim = _visible_claim(request, pk)
+    claim = visible_claim_or_404(request, pk)
     suggestion = _pending_suggestions(claim, request.user).filter(pk=suggestion_pk).first()
     if suggestion is None or decision not in {"confirm", "reject"}:
-        return _panel(request, claim, status=404, error="That suggestion was already decided or is gone.")
+        return panel_response(
+            request, claim, status=404, error="That suggestion was already decided or is gone."
+        )
     try:
         if decision == "confirm":
             services.suggestion_confirm(suggestion=suggestion, by=request.user)
         else:
             services.suggestion_reject(suggestion=suggestion, by=request.user)
     except DomainError as error:
-        return _panel(request, claim, status=INVALID, error=error.message)
-    return _after_write(
+        return panel_response(request, claim, status=INVALID, error=error.message)
+    return after_write(
         request, claim, "Duplicate confirmed." if decision == "confirm" else "Not a duplicate."
     )

@@ -21,7 +21,7 @@ from claims.web.forms import (
     AssignForm,
     QueueFilterForm,
 )
-from claims.web.shortcuts import _is_htmx
+from claims.web.shortcuts import is_htmx
 
 QUEUE_PAGE_SIZE = 50
 
@@ -87,7 +87,7 @@ def queue(request: HttpRequest) -> TemplateResponse:
         .annotate(claim_count=Count("claims"))
         .order_by("-created_at", "-id")[:8],
     }
-    template = "claims/queue.html#results" if _is_htmx(request) else "claims/queue.html"
+    template = "claims/queue.html#results" if is_htmx(request) else "claims/queue.html"
     return TemplateResponse(request, template, context)
 
 

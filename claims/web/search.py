@@ -10,7 +10,7 @@ from claims.errors import DomainError
 from claims.models import Claim, Verdict
 from claims.similarity import lookup as claim_search
 from claims.web.forms import SearchForm
-from claims.web.shortcuts import _is_htmx
+from claims.web.shortcuts import is_htmx
 
 
 @login_required
@@ -34,5 +34,5 @@ def search(request: HttpRequest) -> TemplateResponse:
         verdicts = selectors.current_verdicts(found)
         results = [(claim, verdicts.get(claim.pk)) for claim in found]
     context = {"form": form, "results": results, "searched": searched, "error": error}
-    template = "claims/search.html#results" if _is_htmx(request) else "claims/search.html"
+    template = "claims/search.html#results" if is_htmx(request) else "claims/search.html"
     return TemplateResponse(request, template, context)

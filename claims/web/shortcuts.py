@@ -11,17 +11,17 @@ from claims.errors import DomainError
 INVALID = 422
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def is_htmx(request: HttpRequest) -> bool:
     """An htmx request that wants a partial; restoring history needs the whole page."""
     htmx = getattr(request, "htmx", None)
     return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
-def _threshold() -> float:
+def checkworthiness_threshold() -> float:
     return float(settings.FACTCHECK_CHECKWORTHINESS_THRESHOLD)
 
 
-def _reverse_or_none(name: str, *args: object) -> str | None:
+def reverse_or_none(name: str, *args: object) -> str | None:
     """A link to a page another engineer owns, or None while its route does not exist."""
     try:
         return reverse(name, args=args)
@@ -29,7 +29,7 @@ def _reverse_or_none(name: str, *args: object) -> str | None:
         return None
 
 
-def _with_field_errors(form: Any, error: DomainError) -> Any:
+def with_field_errors(form: Any, error: DomainError) -> Any:
     """The form with a domain error's field messages on its fields (the panel shows the message)."""
     for name, problems in error.fields.items():
         if name in form.fields:
@@ -38,7 +38,7 @@ def _with_field_errors(form: Any, error: DomainError) -> Any:
     return form
 
 
-def _form_errors(form: Any, error: DomainError) -> None:
+def form_errors_from(form: Any, error: DomainError) -> None:
     """Show a domain error on the form: on its fields when it names them, else on top."""
     placed = False
     for name, problems in error.fields.items():

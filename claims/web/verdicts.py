@@ -7,15 +7,15 @@ from django.views.decorators.http import require_POST
 from claims import selectors, services
 from claims.errors import DomainError
 from claims.models import Verdict
-from claims.web.claims import _after_write, _panel, _visible_claim
+from claims.web.claims import after_write, panel_response, visible_claim_or_404
 from claims.web.forms import ReviewRejectForm, VerdictForm
-from claims.web.shortcuts import INVALID, _with_field_errors
+from claims.web.shortcuts import INVALID, with_field_errors
 
 
 @login_required
 @require_POST
 def verdict_save(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _visible_claim(request, pk)
+    claim = visible_claim_or_404(request, pk)
     form = VerdictForm(request.POST)
     if form.is_valid():
         verdict = selectors.current_verdict(claim)
@@ -25,23 +25,23 @@ def verdict_save(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 services.verdict_create(claim=claim, author=request.user, **form.cleaned_data)
         except DomainError as error:
-            return _panel(
+            return panel_response(
                 request,
                 claim,
                 status=INVALID,
                 error=error.message,
-                verdict_form=_with_field_errors(form, error),
+                verdict_form=with_field_errors(form, error),
             )
         else:
-            return _after_write(request, claim, "Verdict draft saved.")
-    return _panel(request, claim, status=INVALID, verdict_form=form)
+            return after_write(request, claim, "Verdict draft saved.")
+    return panel_response(request, claim, status=INVALID, verdict_form=form)
 
 
 def _verdict_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    claim = _visible_claim(request, pk)
+    claim = visible_claim_or_404(request, pk)
     verdict = selectors.current_verdict(claim)
     if verdict is None:
-        return _panel(request, claim, status=INVALID, error="This claim has no verdict yet.")
+        return panel_response(request, claim, status=INVALID, error="This claim has no verdict yet.")
     reject_form = ReviewRejectForm(request.POST) if action == "reject" else None
     try:
         if action == "submit":
@@ -53,11 +53,11 @@ def _verdict_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 verdict=verdict, by=request.user, comment=reject_form.cleaned_data["comment"]
             )
         else:
-            return _panel(request, claim, status=INVALID, reject_form=reject_form)
+            return panel_response(request, claim, status=INVALID, reject_form=reject_form)
     except DomainError as error:
-        return _panel(request, claim, status=INVALID, error=error.message, reject_form=reject_form)
+        return panel_response(request, claim, status=INVALID, error=error.message, reject_form=reject_form)
     done = {"submit": "Submitted for review.", "publish": "Verdict published.", "reject": "Sent back."}
-    return _after_write(request, claim, done[action])
+    return after_write(request, claim, done[action])
 
 
 @login_required

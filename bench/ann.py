@@ -3,7 +3,7 @@
 Loads N random-but-clustered 384-d unit vectors (with synthetic texts) into the claims table of
 a separate benchmark database, then, for a sample of claims, times
 
-  * `claims.similarity.similar_claims` (HNSW + full-text candidates, fusion, re-ranking, access),
+  * `claims.similarity.search.similar_claims` (HNSW + full-text candidates, fusion, re-ranking, access),
   * the bare pgvector query `ORDER BY embedding <=> q LIMIT 10` on the same HNSW index,
   * FAISS `IndexHNSWFlat` (M=16, efConstruction=64, the same efSearch) in memory,
 

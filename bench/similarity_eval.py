@@ -2,7 +2,7 @@
 
 Reads labelled pairs (tests/data/similarity/pairs.jsonl: duplicate, related, hard_negative,
 unrelated), embeds them with the configured model and labels each pair as the product does
-(`claims.similarity.relation_between`, `may_auto_link`). Prints duplicate precision and recall,
+(`claims.similarity.duplicates.relation_between`, `may_auto_link`). Prints duplicate precision and recall,
 the false-duplicate rate on hard negatives (same wording, a different number, date, person or
 polarity), how related pairs fare, and the same figures over a sweep of the suggest threshold.
 

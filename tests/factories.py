@@ -1,8 +1,19 @@
+from datetime import UTC, datetime
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from claims.models import Article, Claim, Team, Verdict, content_hash
+from claims.models import (
+    Article,
+    AuditRecord,
+    Claim,
+    ClaimSuggestion,
+    Team,
+    Verdict,
+    Webhook,
+    content_hash,
+)
 from sources.models import Evidence, Source
 
 
@@ -68,6 +79,14 @@ class VerdictFactory(factory.django.DjangoModelFactory):
     summary = "Council minutes confirm the figure."
     author = factory.SubFactory(UserFactory)
 
+    class Params:
+        # VerdictFactory(published=True): reviewed and published, as verdict_publish leaves it.
+        published = factory.Trait(
+            state=Verdict.State.PUBLISHED,
+            reviewer=factory.SubFactory(UserFactory),
+            published_at=datetime(2026, 3, 4, tzinfo=UTC),
+        )
+
 
 class SourceFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -84,3 +103,41 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     claim = factory.SubFactory(ClaimFactory)
     source = factory.SubFactory(SourceFactory)
     stance = Evidence.Stance.SUPPORTS
+
+
+class ClaimSuggestionFactory(factory.django.DjangoModelFactory):
+    """A suggested duplicate: `candidate` is an earlier claim, in another article of the same team."""
+
+    class Meta:
+        model = ClaimSuggestion
+
+    claim = factory.SubFactory(ClaimFactory)
+    candidate = factory.SubFactory(
+        ClaimFactory,
+        article=factory.SubFactory(ArticleFactory, team=factory.SelfAttribute("...claim.article.team")),
+    )
+    score = 0.93
+    relation = ClaimSuggestion.Relation.DUPLICATE
+
+
+class WebhookFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Webhook
+
+    team = factory.SubFactory(TeamFactory)
+    url = factory.Sequence(lambda n: f"https://hooks.example.org/factcheck/{n}")
+    secret = "a-shared-secret-of-some-length"
+
+
+class AuditRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditRecord
+
+    claim = factory.SubFactory(ClaimFactory)
+    article = factory.SelfAttribute("claim.article")
+    actor = factory.SubFactory(UserFactory)
+    action = "claim_updated"
+    target_type = "claim"
+    target_id = factory.SelfAttribute("claim.pk")
+    before = factory.LazyFunction(lambda: {"status": "new"})
+    after = factory.LazyFunction(lambda: {"status": "checking"})

@@ -1,7 +1,23 @@
+"""Article text to check-worthy claims: the stages, one module each, run in order by `extract_claims`.
+
+0. `cleaning` — HTML to text and language detection, run before the body is stored.
+1. `segment` — paragraphs, pysbd sentences, pieces split at ";" and "[…]", with exact offsets.
+2. `parse` — spaCy parses each piece.
+3. `split` — the dependency parse turns a compound sentence into atomic clauses.
+4. `rewrite` — pronouns and short references become the entity they mean, in reading order.
+5. `checkworthiness` — a 0..1 score and a reason.
+6. `values` (with `normalisation`) — quantities and dates, resolved against the article's dates.
+7. `consistency` — facts of one article that cannot all be true.
+8. `link_duplicates` — a repeated sentence points at its first occurrence.
+
+Pure Python: nothing here imports Django or Celery (an import contract checks it), so the bulk
+importer's extraction process starts without them.
+"""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from spacy.tokens import Doc
 
@@ -30,25 +46,25 @@ def language_and_claims(
 def extract_claims(
     body: str, *, published_at: datetime | None = None, language: str = "en"
 ) -> list[ExtractedClaim]:
+    """The stages in order, each taking the previous one's output. Offsets always satisfy
+    `body[claim.start:claim.end] == claim.quote`."""
     if not body or not body.strip():
         raise InvalidInput("The article text is empty.", fields={"body": ["This field may not be blank."]})
     if language not in SUPPORTED_LANGUAGES:
         raise Unprocessable(unsupported_language_message(language))
     pieces = segment(body, language)
     docs = parse(pieces)
-    published = published_at.date() if published_at else None
-    reference = published or latest_explicit_date(docs)
-    memory = EntityMemory()
-    claims: list[ExtractedClaim] = []
-    facts: list[consistency.ClaimFacts] = []
-    context_year = published.year if published else None
     for piece, doc in zip(pieces, docs, strict=True):
         doc.user_data["opens_inside_quotation"] = quotation_open_before(body, piece.start)
-        context = normalisation.DateContext(
-            reference=reference, year=context_year, from_publication=published is not None
-        )
-        for atom in split_or_whole(doc):
-            decontextualise(atom, doc, memory)
+    atoms = [split_or_whole(doc) for doc in docs]
+    memory = rewrite(docs, atoms)
+    published = published_at.date() if published_at else None
+    reference = published or latest_explicit_date(docs)
+    contexts = date_contexts(docs, published=published, reference=reference)
+    claims: list[ExtractedClaim] = []
+    facts: list[consistency.ClaimFacts] = []
+    for piece, doc, doc_atoms, context in zip(pieces, docs, atoms, contexts, strict=True):
+        for atom in doc_atoms:
             claim = build_claim(body, piece, doc, atom, context)
             facts.append(
                 consistency.ClaimFacts(
@@ -56,12 +72,38 @@ def extract_claims(
                 )
             )
             claims.append(claim)
-        memory.observe(doc)
-        context_year = last_explicit_year(doc) or context_year
     flags = consistency.check(facts, published=published, reference=reference, full_name=memory.full_name)
     for index, found in flags.items():
         claims[index].flags = found
     return link_duplicates(claims)
+
+
+def rewrite(docs: list[Doc], atoms: list[list[AtomicClaim]]) -> EntityMemory:
+    """Stage 4, in reading order: each sentence's references resolve against the entities of the
+    sentences before it. Returns what the article taught about its entities."""
+    memory = EntityMemory()
+    for doc, doc_atoms in zip(docs, atoms, strict=True):
+        for atom in doc_atoms:
+            decontextualise(atom, doc, memory)
+        memory.observe(doc)
+    return memory
+
+
+def date_contexts(
+    docs: list[Doc], *, published: date | None, reference: date | None
+) -> list[normalisation.DateContext]:
+    """What each sentence's relative dates resolve against: the publication date (or else the latest
+    explicit date in the article), and the year last named before the sentence."""
+    context_year = published.year if published else None
+    contexts = []
+    for doc in docs:
+        contexts.append(
+            normalisation.DateContext(
+                reference=reference, year=context_year, from_publication=published is not None
+            )
+        )
+        context_year = last_explicit_year(doc) or context_year
+    return contexts
 
 
 def quotation_open_before(body: str, start: int) -> bool:

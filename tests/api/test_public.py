@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tests.conftest import api_client_for
-from tests.factories import ArticleFactory, ClaimFactory, UserFactory, VerdictFactory
+from tests.factories import ArticleFactory, ClaimFactory, VerdictFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def published(*, text, publisher="Example News", language="en", days_ago=0, **kw
     article = ArticleFactory(publisher=publisher, language=language)
     claim = ClaimFactory(article=article, text=text)
     when = timezone.now() - timedelta(days=days_ago)
-    return VerdictFactory(claim=claim, state="published", reviewer=UserFactory(), published_at=when, **kwargs)
+    return VerdictFactory(claim=claim, published=True, published_at=when, **kwargs)
 
 
 def test_it_lists_published_verdicts_without_sign_in(team, alice):

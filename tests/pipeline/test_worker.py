@@ -121,8 +121,17 @@ def assert_stored_once(article_id: int, *, more_than: int) -> None:
     spans = list(claims.values_list("start", "end", "text"))
     assert count > more_than
     assert len(set(spans)) == len(spans), "a claim was stored twice"
-    time.sleep(VISIBILITY_TIMEOUT + 2)  # a second delivery, if any, would have arrived by now
+    wait_for(broker_is_drained, 120, "the broker to have nothing left to deliver")
     assert Article.objects.get(pk=article_id).claims.count() == count
+
+
+def broker_is_drained() -> bool:
+    """No delivery can come any more: every queue is empty and no message waits for an
+    acknowledgement (kombu's Redis transport keeps unacknowledged messages in `unacked`)."""
+    queued = redis.Redis.from_url(BROKER)
+    return not any(queued.llen(queue) for queue in ("celery", "extract", "embed")) and not queued.hlen(
+        "unacked"
+    )
 
 
 def test_it_processes_an_article_through_the_broker_and_a_worker(broker, alice):

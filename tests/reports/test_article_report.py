@@ -22,19 +22,6 @@ BODY = (
 )
 
 
-def publish(claim, *, alice, bob, rating, summary, **fields):
-    return VerdictFactory(
-        claim=claim,
-        rating=rating,
-        summary=summary,
-        author=alice,
-        reviewer=bob,
-        state="published",
-        published_at=datetime(2026, 3, 4, tzinfo=UTC),
-        **fields,
-    )
-
-
 def span(body: str, sentence: str) -> dict:
     start = body.index(sentence)
     return {"start": start, "end": start + len(sentence)}
@@ -60,8 +47,22 @@ def article(team, alice, bob):
         quote="Two lines approved.",
         source=SourceFactory(url="https://records.example.org/minutes/3", title="Council minutes 3 March"),
     )
-    publish(lines, alice=alice, bob=bob, rating="false", summary="Only two lines were approved.")
-    publish(cost, alice=alice, bob=bob, rating="true", summary="The budget line says $4 million.")
+    VerdictFactory(
+        claim=lines,
+        author=alice,
+        reviewer=bob,
+        rating="false",
+        summary="Only two lines were approved.",
+        published=True,
+    )
+    VerdictFactory(
+        claim=cost,
+        author=alice,
+        reviewer=bob,
+        rating="true",
+        summary="The budget line says $4 million.",
+        published=True,
+    )
     VerdictFactory(claim=ridership, author=alice, state="draft", summary="UNPUBLISHED DRAFT")
     return article
 
@@ -138,7 +139,14 @@ def test_it_keeps_a_hostile_claim_inert_in_html_and_pdf(team, alice, bob):
     body = HOSTILE + " Then it ended."
     article = ArticleFactory(team=team, body=body, title="<b>Headline</b>")
     claim = ClaimFactory(article=article, start=0, end=len(HOSTILE), text=HOSTILE)
-    publish(claim, alice=alice, bob=bob, rating="false", summary="<img src=x onerror=alert(2)>")
+    VerdictFactory(
+        claim=claim,
+        author=alice,
+        reviewer=bob,
+        rating="false",
+        summary="<img src=x onerror=alert(2)>",
+        published=True,
+    )
 
     html = report(alice, article, "html").content.decode()
     text, _ = pdf_text(report(alice, article, "pdf").content)
@@ -193,7 +201,9 @@ def test_it_gives_a_repeated_claim_the_canonical_claimreview_with_its_first_appe
     )
     canonical = ClaimFactory(article=origin)
     ClaimFactory(article=repeat, duplicate_of=canonical)
-    verdict = publish(canonical, alice=alice, bob=bob, rating="false", summary="No.")
+    verdict = VerdictFactory(
+        claim=canonical, author=alice, reviewer=bob, rating="false", summary="No.", published=True
+    )
 
     response = report(alice, repeat, "claimreview")
 

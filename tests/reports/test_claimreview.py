@@ -57,18 +57,6 @@ def terms(node) -> set[str]:
     return found
 
 
-def publish(claim, *, rating="false", alice, bob, revision=1, published_at=PUBLISHED):
-    return VerdictFactory(
-        claim=claim,
-        rating=rating,
-        revision=revision,
-        author=alice,
-        reviewer=bob,
-        state="published",
-        published_at=published_at,
-    )
-
-
 @pytest.fixture
 def article(team):
     return ArticleFactory(
@@ -81,7 +69,14 @@ def article(team):
 
 
 def test_it_expands_with_a_json_ld_processor_and_no_term_is_dropped(article, alice, bob):
-    verdict = publish(ClaimFactory(article=article), alice=alice, bob=bob)
+    verdict = VerdictFactory(
+        claim=ClaimFactory(article=article),
+        author=alice,
+        reviewer=bob,
+        rating="false",
+        published_at=PUBLISHED,
+        published=True,
+    )
     response = api_client_for().get(f"/api/v1/verdicts/{verdict.pk}/claimreview/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/ld+json")
@@ -105,7 +100,9 @@ def test_it_has_the_fields_google_requires(article, alice, bob, settings):
     settings.FACTCHECK_ORGANISATION_NAME = "Metro Fact Desk"
     settings.FACTCHECK_ORGANISATION_URL = "https://facts.example.org"
     claim = ClaimFactory(article=article)
-    verdict = publish(claim, rating="mostly_false", alice=alice, bob=bob)
+    verdict = VerdictFactory(
+        claim=claim, rating="mostly_false", author=alice, reviewer=bob, published_at=PUBLISHED, published=True
+    )
 
     review = api_client_for().get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
 
@@ -144,7 +141,14 @@ def test_it_has_the_fields_google_requires(article, alice, bob, settings):
     ],
 )
 def test_it_maps_each_numeric_rating(article, alice, bob, rating, value, label):
-    verdict = publish(ClaimFactory(article=article), rating=rating, alice=alice, bob=bob)
+    verdict = VerdictFactory(
+        claim=ClaimFactory(article=article),
+        rating=rating,
+        author=alice,
+        reviewer=bob,
+        published_at=PUBLISHED,
+        published=True,
+    )
 
     rating_json = api_client_for().get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()["reviewRating"]
 
@@ -161,7 +165,14 @@ def test_it_maps_each_numeric_rating(article, alice, bob, rating, value, label):
 
 
 def test_it_gives_unverifiable_a_name_and_no_number(article, alice, bob):
-    verdict = publish(ClaimFactory(article=article), rating="unverifiable", alice=alice, bob=bob)
+    verdict = VerdictFactory(
+        claim=ClaimFactory(article=article),
+        rating="unverifiable",
+        author=alice,
+        reviewer=bob,
+        published_at=PUBLISHED,
+        published=True,
+    )
 
     rating_json = api_client_for().get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()["reviewRating"]
 
@@ -183,7 +194,9 @@ def test_it_names_the_first_appearance_when_the_claim_was_seen_earlier(team, art
     )
     claim = ClaimFactory(article=article)
     ClaimFactory(article=earlier, duplicate_of=claim)
-    verdict = publish(claim, alice=alice, bob=bob)
+    verdict = VerdictFactory(
+        claim=claim, author=alice, reviewer=bob, rating="false", published_at=PUBLISHED, published=True
+    )
 
     item = api_client_for().get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()["itemReviewed"]
 
@@ -210,9 +223,31 @@ def test_it_404s_for_an_unknown_verdict():
 
 def test_it_feeds_each_claims_current_published_verdict_newest_first(article, alice, bob):
     first, second, drafted = (ClaimFactory(article=article) for _ in range(3))
-    publish(first, rating="true", alice=alice, bob=bob, published_at=datetime(2026, 3, 1, tzinfo=UTC))
-    revised = publish(first, rating="false", alice=alice, bob=bob, revision=2)
-    older = publish(second, alice=alice, bob=bob, published_at=datetime(2026, 1, 1, tzinfo=UTC))
+    VerdictFactory(
+        claim=first,
+        rating="true",
+        author=alice,
+        reviewer=bob,
+        published_at=datetime(2026, 3, 1, tzinfo=UTC),
+        published=True,
+    )
+    revised = VerdictFactory(
+        claim=first,
+        rating="false",
+        author=alice,
+        reviewer=bob,
+        revision=2,
+        published_at=PUBLISHED,
+        published=True,
+    )
+    older = VerdictFactory(
+        claim=second,
+        author=alice,
+        reviewer=bob,
+        published_at=datetime(2026, 1, 1, tzinfo=UTC),
+        rating="false",
+        published=True,
+    )
     VerdictFactory(claim=drafted, author=alice, state="draft")
 
     body = api_client_for().get("/api/v1/claimreviews/").json()
@@ -225,7 +260,14 @@ def test_it_feeds_each_claims_current_published_verdict_newest_first(article, al
 
 def test_it_paginates_the_feed(article, alice, bob):
     for _ in range(3):
-        publish(ClaimFactory(article=article), alice=alice, bob=bob)
+        VerdictFactory(
+            claim=ClaimFactory(article=article),
+            author=alice,
+            reviewer=bob,
+            rating="false",
+            published_at=PUBLISHED,
+            published=True,
+        )
 
     page_one = api_client_for().get("/api/v1/claimreviews/?page_size=2").json()
     page_two = api_client_for().get(page_one["next"]).json()

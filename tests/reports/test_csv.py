@@ -3,7 +3,6 @@
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -17,18 +16,6 @@ from tests.factories import ArticleFactory, ClaimFactory, EvidenceFactory, Sourc
 pytestmark = pytest.mark.django_db
 
 TRICKY = 'Le maire a dit « 12 % », puis: "non, 4,5 millions" — 東京\nnouvelle ligne'
-
-
-def publish(claim, *, alice, bob, rating="false", **fields):
-    return VerdictFactory(
-        claim=claim,
-        rating=rating,
-        author=alice,
-        reviewer=bob,
-        state="published",
-        published_at=datetime(2026, 3, 4, tzinfo=UTC),
-        **fields,
-    )
 
 
 def read_csv(response) -> list[dict[str, str]]:
@@ -45,7 +32,9 @@ def test_it_round_trips_unicode_commas_quotes_and_newlines(team, alice, bob):
     claim = ClaimFactory(article=article, start=0, end=len(TRICKY), text=TRICKY)
     source = SourceFactory(url="https://stats.example.org/t?a=1&b=2", title="Chiffres, 2026")
     EvidenceFactory(claim=claim, source=source, quote="« 4,5 M€ »", note='dit "non"', stance="refutes")
-    verdict = publish(claim, alice=alice, bob=bob, summary="Faux, c'est 4,5 M€.")
+    verdict = VerdictFactory(
+        claim=claim, author=alice, reviewer=bob, summary="Faux, c'est 4,5 M€.", rating="false", published=True
+    )
 
     response = article_csv(alice, article)
 
@@ -73,7 +62,7 @@ def test_it_writes_one_line_per_evidence_and_one_for_a_claim_without(team, alice
     without = ClaimFactory(article=article, start=18, end=37)
     EvidenceFactory(claim=with_evidence, stance="supports")
     EvidenceFactory(claim=with_evidence, stance="context")
-    publish(with_evidence, alice=alice, bob=bob)
+    VerdictFactory(claim=with_evidence, author=alice, reviewer=bob, rating="false", published=True)
 
     rows = read_csv(article_csv(alice, article))
 
@@ -101,7 +90,9 @@ def test_it_never_exports_drafts_or_verdicts_in_review(team, alice, bob):
 
 def test_it_shows_the_published_revision_while_a_new_one_is_drafted(team, alice, bob):
     claim = ClaimFactory(article=ArticleFactory(team=team))
-    published = publish(claim, alice=alice, bob=bob, summary="Published text")
+    published = VerdictFactory(
+        claim=claim, author=alice, reviewer=bob, summary="Published text", rating="false", published=True
+    )
     VerdictFactory(claim=claim, revision=2, author=alice, state="draft", summary="Draft text")
 
     (row,) = read_csv(article_csv(alice, claim.article))
@@ -115,7 +106,7 @@ def test_it_gives_a_duplicate_the_verdict_and_evidence_of_its_canonical_claim(te
     canonical = ClaimFactory(article=article, start=0, end=18)
     duplicate = ClaimFactory(article=article, start=28, end=46, duplicate_of=canonical)
     EvidenceFactory(claim=canonical, source=SourceFactory(url="https://fares.example.org"))
-    verdict = publish(canonical, alice=alice, bob=bob)
+    verdict = VerdictFactory(claim=canonical, author=alice, reviewer=bob, rating="false", published=True)
 
     rows = read_csv(article_csv(alice, article))
 
@@ -197,8 +188,8 @@ def test_it_filters_by_rating_and_status(team, alice, bob):
     article = ArticleFactory(team=team, body="First claim here. Second claim there.")
     false_claim = ClaimFactory(article=article, start=0, end=17, status="checked")
     true_claim = ClaimFactory(article=article, start=18, end=37, status="in_review")
-    publish(false_claim, alice=alice, bob=bob, rating="false")
-    publish(true_claim, alice=alice, bob=bob, rating="true")
+    VerdictFactory(claim=false_claim, author=alice, reviewer=bob, rating="false", published=True)
+    VerdictFactory(claim=true_claim, author=alice, reviewer=bob, rating="true", published=True)
 
     by_rating = read_csv(article_csv(alice, article, "?rating=true"))
     by_status = read_csv(article_csv(alice, article, "?status=checked"))

@@ -23,18 +23,6 @@ def validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
-def publish(claim, *, alice, bob, rating="mixed", published_at=None, **fields):
-    return VerdictFactory(
-        claim=claim,
-        rating=rating,
-        author=alice,
-        reviewer=bob,
-        state="published",
-        published_at=published_at or datetime(2026, 3, 4, tzinfo=UTC),
-        **fields,
-    )
-
-
 def body_of(response) -> dict:
     assert isinstance(response, StreamingHttpResponse)
     return json.loads(b"".join(response.streaming_content))
@@ -45,7 +33,7 @@ def test_it_matches_the_documented_shape(team, alice, bob):
     rated = ClaimFactory(article=article, start=0, end=len(HOSTILE), text=HOSTILE)
     ClaimFactory(article=article, start=len(HOSTILE) + 2, end=len(article.body))
     EvidenceFactory(claim=rated, source=SourceFactory(url="https://data.example.org/x"), quote="東京 €")
-    verdict = publish(rated, alice=alice, bob=bob, rating="unverifiable")
+    verdict = VerdictFactory(claim=rated, author=alice, reviewer=bob, rating="unverifiable", published=True)
 
     response = api_client_for(alice).get(f"/api/v1/articles/{article.pk}/reports/json/")
     body = body_of(response)
@@ -106,9 +94,30 @@ def test_it_exports_a_period_with_filters(team, alice, bob):
     inside = ClaimFactory(article=article, start=0, end=17)
     other_rating = ClaimFactory(article=article, start=18, end=37)
     outside = ClaimFactory(article=article, start=38, end=52)
-    publish(inside, alice=alice, bob=bob, rating="false", published_at=datetime(2026, 3, 31, 23, tzinfo=UTC))
-    publish(other_rating, alice=alice, bob=bob, rating="true", published_at=datetime(2026, 3, 2, tzinfo=UTC))
-    publish(outside, alice=alice, bob=bob, rating="false", published_at=datetime(2026, 4, 1, tzinfo=UTC))
+    VerdictFactory(
+        claim=inside,
+        author=alice,
+        reviewer=bob,
+        rating="false",
+        published_at=datetime(2026, 3, 31, 23, tzinfo=UTC),
+        published=True,
+    )
+    VerdictFactory(
+        claim=other_rating,
+        author=alice,
+        reviewer=bob,
+        rating="true",
+        published_at=datetime(2026, 3, 2, tzinfo=UTC),
+        published=True,
+    )
+    VerdictFactory(
+        claim=outside,
+        author=alice,
+        reviewer=bob,
+        rating="false",
+        published_at=datetime(2026, 4, 1, tzinfo=UTC),
+        published=True,
+    )
 
     response = api_client_for(alice).get("/api/v1/reports/json/?from=2026-03-01&to=2026-03-31&rating=false")
     body = body_of(response)
@@ -121,7 +130,7 @@ def test_it_exports_a_period_with_filters(team, alice, bob):
 
 def test_it_exports_only_what_the_caller_may_see(team, alice, bob, charlie):
     claim = ClaimFactory(article=ArticleFactory(team=team))
-    publish(claim, alice=alice, bob=bob)
+    VerdictFactory(claim=claim, author=alice, reviewer=bob, rating="mixed", published=True)
 
     mine = body_of(api_client_for(alice).get("/api/v1/reports/json/?from=2026-03-01&to=2026-03-31"))
     theirs = body_of(api_client_for(charlie).get("/api/v1/reports/json/?from=2026-03-01&to=2026-03-31"))

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 MARCH = "?from=2026-03-01&to=2026-03-31"
 
 
-def publish(*, team, alice, bob, publisher, rating, day, text=None):
+def verdict_on(*, team, alice, bob, publisher, rating, day, text=None):
     article = ArticleFactory(team=team, publisher=publisher)
     claim = ClaimFactory(article=article, **({"text": text} if text else {}))
     return VerdictFactory(
@@ -24,7 +24,7 @@ def publish(*, team, alice, bob, publisher, rating, day, text=None):
         rating=rating,
         author=alice,
         reviewer=bob,
-        state="published",
+        published=True,
         published_at=datetime(2026, 3, day, 12, tzinfo=UTC) if day else datetime(2026, 4, 2, tzinfo=UTC),
         summary=f"Summary of a {rating} verdict",
     )
@@ -33,13 +33,13 @@ def publish(*, team, alice, bob, publisher, rating, day, text=None):
 @pytest.fixture
 def march(team, alice, bob):
     verdicts = [
-        publish(team=team, alice=alice, bob=bob, publisher="Daily Planet", rating="false", day=3),
-        publish(team=team, alice=alice, bob=bob, publisher="Daily Planet", rating="false", day=9),
-        publish(team=team, alice=alice, bob=bob, publisher="Daily Planet", rating="true", day=31),
-        publish(team=team, alice=alice, bob=bob, publisher="Gotham Gazette", rating="mixed", day=1),
+        verdict_on(team=team, alice=alice, bob=bob, publisher="Daily Planet", rating="false", day=3),
+        verdict_on(team=team, alice=alice, bob=bob, publisher="Daily Planet", rating="false", day=9),
+        verdict_on(team=team, alice=alice, bob=bob, publisher="Daily Planet", rating="true", day=31),
+        verdict_on(team=team, alice=alice, bob=bob, publisher="Gotham Gazette", rating="mixed", day=1),
     ]
     # April: outside the period.
-    publish(team=team, alice=alice, bob=bob, publisher="Gotham Gazette", rating="true", day=None)
+    verdict_on(team=team, alice=alice, bob=bob, publisher="Gotham Gazette", rating="true", day=None)
     VerdictFactory(claim=ClaimFactory(article=ArticleFactory(team=team)), author=alice, state="in_review")
     return verdicts
 
@@ -104,7 +104,7 @@ def test_it_renders_the_period_report_and_its_charts_in_the_pdf(march, alice):
 
 
 def test_it_escapes_labels_in_the_svg(team, alice, bob):
-    publish(team=team, alice=alice, bob=bob, publisher="<script>x</script> & Co", rating="false", day=5)
+    verdict_on(team=team, alice=alice, bob=bob, publisher="<script>x</script> & Co", rating="false", day=5)
 
     page = api_client_for(alice).get(f"/api/v1/reports/html/{MARCH}").content.decode()
 
@@ -157,7 +157,7 @@ def test_it_requires_signing_in():
 def test_it_caps_the_listed_verdicts_and_says_how_many_more(team, alice, bob, monkeypatch):
     monkeypatch.setattr("claims.reports.charts.REPORT_LIST_LIMIT", 2)
     for day in (2, 3, 4):
-        publish(team=team, alice=alice, bob=bob, publisher="Daily Planet", rating="false", day=day)
+        verdict_on(team=team, alice=alice, bob=bob, publisher="Daily Planet", rating="false", day=day)
 
     page = api_client_for(alice).get(f"/api/v1/reports/html/{MARCH}").content.decode()
 

@@ -26,23 +26,19 @@ def article(team):
     )
 
 
-def publish(claim, *, alice, bob, rating="mostly_false", **fields):
-    return VerdictFactory(
-        claim=claim,
-        rating=rating,
-        author=alice,
-        reviewer=bob,
-        state="published",
-        published_at=datetime(2026, 3, 4, tzinfo=UTC),
-        **fields,
-    )
-
-
 def test_it_shows_claim_article_rating_and_sources_to_anyone(article, alice, bob):
     claim = ClaimFactory(article=article)
     source = SourceFactory(url="https://records.example.org/minutes/7", title="Minutes of 3 March")
     EvidenceFactory(claim=claim, source=source, stance="refutes", quote="Approved: 2 lines.")
-    verdict = publish(claim, alice=alice, bob=bob, summary="Two lines, not four.", explanation="See minutes.")
+    verdict = VerdictFactory(
+        claim=claim,
+        author=alice,
+        reviewer=bob,
+        summary="Two lines, not four.",
+        explanation="See minutes.",
+        rating="mostly_false",
+        published=True,
+    )
 
     response = Client().get(f"/verdicts/{verdict.pk}/")
 
@@ -59,7 +55,9 @@ def test_it_shows_claim_article_rating_and_sources_to_anyone(article, alice, bob
 
 
 def test_it_embeds_the_same_claimreview_as_the_api(article, alice, bob):
-    verdict = publish(ClaimFactory(article=article), alice=alice, bob=bob)
+    verdict = VerdictFactory(
+        claim=ClaimFactory(article=article), author=alice, reviewer=bob, rating="mostly_false", published=True
+    )
 
     page = Client().get(f"/verdicts/{verdict.pk}/").content.decode()
     api = Client().get(f"/api/v1/verdicts/{verdict.pk}/claimreview/").json()
@@ -80,7 +78,14 @@ def test_it_keeps_a_hostile_claim_inside_the_json_ld_and_inert_in_the_page(team,
     body = HOSTILE + " Then it ended."
     article = ArticleFactory(team=team, body=body, title="<i>Title</i>")
     claim = ClaimFactory(article=article, start=0, end=len(HOSTILE), text=HOSTILE)
-    verdict = publish(claim, alice=alice, bob=bob, summary="<img src=x onerror=alert(2)>")
+    verdict = VerdictFactory(
+        claim=claim,
+        author=alice,
+        reviewer=bob,
+        summary="<img src=x onerror=alert(2)>",
+        rating="mostly_false",
+        published=True,
+    )
 
     page = Client().get(f"/verdicts/{verdict.pk}/").content.decode()
 
@@ -99,7 +104,7 @@ def test_it_keeps_a_hostile_claim_inside_the_json_ld_and_inert_in_the_page(team,
 def test_it_does_not_link_urls_that_are_not_web_addresses(article, alice, bob):
     claim = ClaimFactory(article=article)
     EvidenceFactory(claim=claim, source=SourceFactory(url="javascript:alert(document.cookie)", title="Trap"))
-    verdict = publish(claim, alice=alice, bob=bob)
+    verdict = VerdictFactory(claim=claim, author=alice, reviewer=bob, rating="mostly_false", published=True)
 
     page = Client().get(f"/verdicts/{verdict.pk}/").content.decode()
 
@@ -109,8 +114,8 @@ def test_it_does_not_link_urls_that_are_not_web_addresses(article, alice, bob):
 
 def test_it_points_a_superseded_verdict_to_the_current_one(article, alice, bob):
     claim = ClaimFactory(article=article)
-    old = publish(claim, alice=alice, bob=bob, rating="true")
-    new = publish(claim, alice=alice, bob=bob, rating="false", revision=2)
+    old = VerdictFactory(claim=claim, author=alice, reviewer=bob, rating="true", published=True)
+    new = VerdictFactory(claim=claim, author=alice, reviewer=bob, rating="false", revision=2, published=True)
 
     old_page = Client().get(f"/verdicts/{old.pk}/").content.decode()
     new_page = Client().get(f"/verdicts/{new.pk}/").content.decode()

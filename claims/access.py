@@ -3,16 +3,26 @@
 Roles are Django groups: `editor` (submits articles, edits claims, adds evidence, drafts
 verdicts) and `reviewer` (publishes or rejects verdicts someone else wrote). Superusers
 are admins. Everyone sees only the articles of the teams they belong to; admins see all.
-Every view and API queryset goes through these functions.
+Every view and API queryset goes through these functions, so the web pages and the API
+show the same objects to the same user.
+
+Objects that are not in one article follow the same rule, so a team never learns what
+another team is researching:
+- a source is a page in a library shared by the newsroom (one row per normalised URL, with
+  no record of who added it). A team member sees the sources cited by evidence on claims
+  they may see, and the uncited ones, which are nobody's research yet and which editors
+  add and fix through the API before citing them. A source that only other teams cite is
+  hidden: its existence would tell what they are checking.
+- a suggested duplicate links two claims: only someone who may see both sees it.
 """
 
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from claims.errors import NotAllowed
-from claims.models import Article, AuditRecord, Claim, Team, Verdict
+from claims.models import Article, AuditRecord, Claim, ClaimSuggestion, Team, Verdict
 
 if TYPE_CHECKING:
     from claims.models import Webhook
@@ -72,6 +82,20 @@ def visible_verdicts(user: AnyUser) -> QuerySet[Verdict]:
     return Verdict.objects.filter(claim__article__in=visible_articles(user))
 
 
+def visible_suggestions(user: AnyUser) -> QuerySet[ClaimSuggestion]:
+    """A suggestion shows one claim next to another: both must be visible."""
+    claims = visible_claims(user)
+    return ClaimSuggestion.objects.filter(claim__in=claims, candidate__in=claims)
+
+
+def can_decide_suggestion(user: AnyUser, suggestion: ClaimSuggestion) -> bool:
+    """Confirming merges two claims, rejecting keeps them apart: an editor of the claim's team who
+    may see both claims."""
+    return (
+        can_edit_claim(user, suggestion.claim) and visible_suggestions(user).filter(pk=suggestion.pk).exists()
+    )
+
+
 def visible_audit_records(user: AnyUser) -> QuerySet[AuditRecord]:
     return AuditRecord.objects.filter(article__in=visible_articles(user))
 
@@ -122,12 +146,16 @@ def visible_evidence(user: AnyUser) -> "QuerySet[Evidence]":
 
 
 def visible_sources(user: AnyUser) -> "QuerySet[Source]":
-    """Sources are a shared library of public pages: every team member may read them."""
-    from sources.models import Source
+    """Sources cited on claims the user may see, and uncited ones (see the module docstring)."""
+    from sources.models import Evidence, Source
 
-    if is_admin(user) or (user.is_authenticated and teams_of(user).exists()):
+    if is_admin(user):
         return Source.objects.all()
-    return Source.objects.none()
+    if not teams_of(user).exists():
+        return Source.objects.none()
+    citations = Evidence.objects.filter(source=OuterRef("pk"))
+    cited_here = citations.filter(claim__in=visible_claims(user))
+    return Source.objects.filter(Exists(cited_here) | ~Exists(citations))
 
 
 def can_add_sources(user: AnyUser) -> bool:
@@ -135,7 +163,10 @@ def can_add_sources(user: AnyUser) -> bool:
 
 
 def can_change_source(user: AnyUser, source: "Source") -> bool:
-    """Editors may fix a source unless evidence of a team they are not in cites it."""
+    """Editors may fix a source unless evidence of a team they are not in cites it.
+
+    Such a source is always one they may see: uncited, or cited by their teams alone.
+    """
     if is_admin(user):
         return True
     if not can_add_sources(user):

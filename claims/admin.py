@@ -1,6 +1,15 @@
-from django.contrib import admin
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
+from django.contrib import admin
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from claims import services
 from claims.models import Article, AuditRecord, Claim, Team, Verdict
+
+_ModelT = TypeVar("_ModelT", bound=models.Model)
 
 
 @admin.register(Team)
@@ -25,6 +34,20 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
     readonly_fields = ["content_hash", "created_at", "updated_at"]
     inlines = [ClaimInline]
 
+    def get_deleted_objects(self, objs: Sequence[Article] | QuerySet[Article], request: HttpRequest) -> Any:
+        # The article's claims and draft verdicts go with it through `services.article_delete`, so the
+        # verdict admin's missing delete permission must not block it; published verdicts must.
+        deleted, counts, _verdict_permission, protected = super().get_deleted_objects(objs, request)
+        published = Verdict.objects.filter(claim__article__in=list(objs), state=Verdict.State.PUBLISHED)
+        return deleted, counts, set(), [*protected, *published]
+
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        services.article_delete(article=obj, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        for article in queryset:
+            services.article_delete(article=article, by=request.user)
+
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin[Claim]):
@@ -35,15 +58,32 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
     exclude = ["embedding"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin[_ModelT]):
+    """Nobody, not even a superuser, may add, change or delete here; viewing is as usual.
+
+    Verdicts change only through their services (drafts, four-eyes review), and audit
+    records only by being written, so the admin must not offer a way around either.
+    """
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
+        return False
+
+
 @admin.register(Verdict)
-class VerdictAdmin(admin.ModelAdmin[Verdict]):
+class VerdictAdmin(ReadOnlyAdmin[Verdict]):
     list_display = ["claim", "revision", "rating", "state", "author", "reviewer", "published_at"]
     list_filter = ["state", "rating"]
     raw_id_fields = ["claim"]
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin[AuditRecord]):
+class AuditRecordAdmin(ReadOnlyAdmin[AuditRecord]):
     list_display = ["created_at", "actor", "action", "target_type", "target_id"]
     list_filter = ["action", "target_type"]
     readonly_fields = ["claim", "article", "actor", "action", "target_type", "target_id", "before", "after"]

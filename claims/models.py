@@ -252,8 +252,9 @@ class AuditRecord(models.Model):
     row-copy history table cannot name.
     """
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="audit_records", null=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="audit_records", null=True)
+    # The trail outlives what it describes: deleting an article or a claim only unlinks its records.
+    claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, related_name="audit_records", null=True)
+    article = models.ForeignKey(Article, on_delete=models.SET_NULL, related_name="audit_records", null=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     action = models.CharField(max_length=64)
     target_type = models.CharField(max_length=64)

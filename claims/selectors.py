@@ -1,15 +1,20 @@
 """Reads that join: what views and API endpoints list."""
 
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from claims import access
-from claims.models import Article, Claim, Verdict
+from claims.models import Article, AuditRecord, Claim, ClaimSuggestion, Verdict
+
+if TYPE_CHECKING:
+    from sources.models import Evidence
 
 # A claim's current verdict, the rule written once: the newest revision (then the newest row) among
 # the verdicts of its canonical claim (a duplicate shows the verdict of the claim it duplicates).
@@ -146,3 +151,136 @@ def newer_published_revision(verdict: Verdict) -> Verdict | None:
         .order_by(*NEWEST_FIRST)
         .first()
     )
+
+
+# --- the review queue ---
+
+NEEDS_WORK = (Claim.Status.NEW, Claim.Status.IN_REVIEW)
+
+
+def queue_claims(
+    *,
+    user: access.AnyUser,
+    statuses: Collection[str] | None = NEEDS_WORK,
+    article: Article | None = None,
+    assigned_to_me: bool = False,
+    flagged: bool = False,
+    with_pending_suggestions: bool = False,
+) -> QuerySet[Claim]:
+    """The claims `user` may see that match every filter given, most check-worthy first.
+    `statuses` None means any status."""
+    claims = access.visible_claims(user).select_related("article", "assigned_to")
+    if statuses is not None:
+        claims = claims.filter(status__in=statuses)
+    if article is not None:
+        claims = claims.filter(article=article)
+    if assigned_to_me:
+        claims = claims.filter(assigned_to_id=user.pk)
+    if flagged:
+        claims = claims.exclude(flags=[])
+    if with_pending_suggestions:
+        pending = access.visible_suggestions(user).filter(status=ClaimSuggestion.Status.SUGGESTED)
+        claims = claims.filter(Exists(pending.filter(Q(claim=OuterRef("pk")) | Q(candidate=OuterRef("pk")))))
+    return claims.order_by("-checkworthiness", "article_id", "start")
+
+
+def claim_status_counts(*, user: access.AnyUser) -> list[tuple[str, str, int]]:
+    """(status, label, how many claims `user` may see have it), for every status in order."""
+    counts = dict(access.visible_claims(user).values_list("status").annotate(n=Count("id")))
+    return [(value, label, counts.get(value, 0)) for value, label in Claim.Status.choices]
+
+
+def team_editors(*, user: access.AnyUser) -> QuerySet[User]:
+    """Whom `user` may assign claims to: the active editors and admins of their teams."""
+    return (
+        User.objects.filter(teams__in=access.teams_of(user), is_active=True)
+        .filter(Q(groups__name=access.EDITOR) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )
+
+
+def recent_articles(*, user: access.AnyUser, limit: int = 8) -> QuerySet[Article]:
+    """The newest articles `user` may see, each with its `claim_count`."""
+    articles = access.visible_articles(user).annotate(claim_count=Count("claims"))
+    return articles.order_by("-created_at", "-id")[:limit]
+
+
+# --- the claim panel ---
+
+
+def claim_evidence(*, claim: Claim) -> "QuerySet[Evidence]":
+    return claim.evidence.select_related("source", "added_by")
+
+
+def claim_history(*, claim: Claim, user: access.AnyUser, limit: int = 50) -> QuerySet[AuditRecord]:
+    """The newest audit records of `claim`."""
+    return access.visible_audit_records(user).filter(claim=claim).select_related("actor")[:limit]
+
+
+def verdict_revisions(*, claim: Claim) -> QuerySet[Verdict]:
+    """Every revision of the verdict `claim` shows (a duplicate shows its canonical claim's)."""
+    return claim.canonical.verdicts.select_related("author", "reviewer")
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another claim shown beside one: how it relates to that one, and its current verdict."""
+
+    other: Claim
+    relation: str
+    verdict: Verdict | None
+
+
+def related_claims(
+    *, claim: Claim, user: access.AnyUser, similar: Iterable[tuple[Claim, str]] = ()
+) -> list[Related]:
+    """The confirmed duplicate links of `claim` that `user` may see, then the `similar` claims (what
+    the similarity search found, with their relation), each claim once."""
+    visible = access.visible_claims(user)
+    linked = [(claim.duplicate_of, "this claim repeats it")] if claim.duplicate_of else []
+    linked += [(other, "repeats this claim") for other in claim.duplicates.select_related("article")]
+    found = [(other, relation) for other, relation in linked if visible.filter(pk=other.pk).exists()]
+    seen = {claim.pk} | {other.pk for other, _ in found}
+    for other, relation in similar:
+        if other.pk not in seen:
+            found.append((other, relation))
+            seen.add(other.pk)
+    verdicts = current_verdicts([other for other, _ in found])
+    return [
+        Related(other=other, relation=relation, verdict=verdicts.get(other.pk)) for other, relation in found
+    ]
+
+
+def pending_suggestions(*, claim: Claim, user: access.AnyUser) -> QuerySet[ClaimSuggestion]:
+    """Undecided duplicate suggestions that pair `claim` with a claim `user` may see."""
+    return (
+        access.visible_suggestions(user)
+        .filter(status=ClaimSuggestion.Status.SUGGESTED)
+        .filter(Q(claim=claim) | Q(candidate=claim))
+        .select_related("claim__article", "candidate__article")
+    )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A pending duplicate suggestion as one of its claims shows it: the other claim and its verdict."""
+
+    pk: int
+    other: Claim
+    score: float
+    relation: str
+    verdict: Verdict | None
+
+
+def suggested_duplicates(*, claim: Claim, user: access.AnyUser, limit: int = 20) -> list[Suggestion]:
+    pending = list(pending_suggestions(claim=claim, user=user)[:limit])
+    others = [
+        suggestion.candidate if suggestion.claim_id == claim.pk else suggestion.claim
+        for suggestion in pending
+    ]
+    verdicts = current_verdicts(others)
+    return [
+        Suggestion(pk=s.pk, other=other, score=s.score, relation=s.relation, verdict=verdicts.get(other.pk))
+        for s, other in zip(pending, others, strict=True)
+    ]

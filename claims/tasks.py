@@ -67,7 +67,8 @@ def process_article(article_id: int, force: bool = False) -> str:
 def deliver_webhook(
     self: Any, webhook_id: int, delivery_id: str, event: str, payload: dict[str, Any]
 ) -> bool:
-    """POST one event to one webhook; on failure retry with exponential backoff (see claims/pipeline/delivery.py)."""
+    """POST one event to one webhook; on failure retry with exponential backoff
+    (claims/pipeline/delivery.py)."""
 
     attempt = self.request.retries + 1
     log = deliver_attempt(

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from claims import access
 from claims.errors import InvalidInput
-from factcheck.schema_errors import ErrorSerializer
+from factcheck.schema import ErrorSerializer
 from sources import services
 from sources.models import Evidence, Source
 
@@ -102,6 +102,8 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
         access.require(access.can_add_sources(request.user), "Only editors may add sources.")
         serializer = SourceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # One row per URL, so a URL stored before is answered with that row, even when only other
+        # teams cite it (and GET then says 404): whoever sends the URL already knows the page.
         existed = Source.objects.filter(url=_normalised(serializer)).exists()
         source = services.source_get_or_create(**serializer.validated_data)
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED

@@ -140,7 +140,8 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("source-list", "POST"): Expect(
         (401, 201, 201, 403, 201), body=lambda w: {"url": "https://new.example.org/a"}
     ),
-    ("source-detail", "GET"): Expect((401, 200, 200, 200, 200), lambda w: {"pk": w.source.pk}),
+    # A source the team cites is hidden from other teams; an uncited one (w.source) is not.
+    ("source-detail", "GET"): Expect((401, 404, 200, 200, 200), lambda w: {"pk": w.evidence.source.pk}),
     ("source-detail", "PATCH"): Expect(
         (401, 200, 200, 403, 200), lambda w: {"pk": w.source.pk}, body=lambda w: {"title": "Renamed"}
     ),

@@ -22,7 +22,7 @@ from claims.api.filters import (
 from claims.api.serializers import CLAIM_EXAMPLE, ClaimOutputSerializer, min_checkworthiness_param, pick
 from claims.models import Article
 from claims.pipeline.queueing import processing_is_asynchronous
-from factcheck.schema_errors import ErrorSerializer
+from factcheck.schema import ErrorSerializer
 
 # --- shared schema pieces ---
 

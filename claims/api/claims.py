@@ -17,7 +17,7 @@ from claims.api.filters import ClaimFilter
 from claims.api.serializers import CLAIM_EXAMPLE, ClaimOutputSerializer, version_from
 from claims.errors import InvalidInput
 from claims.models import AuditRecord, Claim
-from factcheck.schema_errors import CONFLICT_EXAMPLE, ErrorSerializer
+from factcheck.schema import CONFLICT_EXAMPLE, ErrorSerializer
 
 # --- shared schema pieces ---
 

@@ -183,14 +183,16 @@ def _suggestion_example(**changes: Any) -> list[OpenApiExample]:
 @api_view(["GET"])
 def claim_suggestions(request: Request, pk: int) -> Response:
     claim = get_object_or_404(access.visible_claims(request.user), pk=pk)
-    suggestions = claim.suggestions.filter(status=ClaimSuggestion.Status.SUGGESTED).select_related(
-        "candidate"
+    suggestions = (
+        access.visible_suggestions(request.user)
+        .filter(claim=claim, status=ClaimSuggestion.Status.SUGGESTED)
+        .select_related("candidate")
     )
     return Response({"results": SuggestionSerializer(suggestions, many=True).data})
 
 
 def _visible_suggestion(request: Request, pk: int) -> ClaimSuggestion:
-    visible = ClaimSuggestion.objects.filter(claim__in=access.visible_claims(request.user))
+    visible = access.visible_suggestions(request.user)
     return get_object_or_404(visible.select_related("claim__article", "candidate__article"), pk=pk)
 
 

@@ -15,7 +15,7 @@ from claims import access, services
 from claims.api.filters import VerdictFilter
 from claims.errors import InvalidInput
 from claims.models import Rating, Verdict
-from factcheck.schema_errors import FOUR_EYES_EXAMPLE, INVALID_EXAMPLE, ErrorSerializer
+from factcheck.schema import FOUR_EYES_EXAMPLE, INVALID_EXAMPLE, ErrorSerializer
 
 # --- shared schema pieces ---
 

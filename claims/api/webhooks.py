@@ -16,7 +16,6 @@ from rest_framework.response import Response
 
 from claims import access, services
 from claims.api.filters import WebhookDeliveryFilter, WebhookFilter
-from claims.api.serializers import user_or_none
 from claims.models import Team, Webhook, WebhookDelivery
 from claims.pipeline.delivery import host_refused
 
@@ -116,22 +115,20 @@ class WebhookViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> Any:
         return access.visible_webhooks(self.request.user).order_by("id")
 
+    # The serializer only parses; writes go through the services, which check access and audit them.
+    # Setting `serializer.instance` lets the mixins answer with the stored webhook as before.
     def perform_create(self, serializer: Any) -> None:
-        team = serializer.validated_data.get("team")
-        if team is None:
-            team = services.team_for_submission(user=self.request.user)
-        access.require(
-            access.can_manage_webhooks(self.request.user, team), "Only editors of the team may add webhooks."
-        )
-        serializer.save(team=team, created_by=user_or_none(self.request))
+        data = dict(serializer.validated_data)
+        team = data.pop("team", None) or services.team_for_submission(user=self.request.user)
+        serializer.instance = services.webhook_create(team=team, by=self.request.user, **data)
 
     def perform_update(self, serializer: Any) -> None:
-        team = serializer.validated_data.get("team", serializer.instance.team)
-        access.require(
-            access.can_manage_webhooks(self.request.user, team),
-            "Only editors of the team may change webhooks.",
+        serializer.instance = services.webhook_update(
+            webhook=serializer.instance, by=self.request.user, **serializer.validated_data
         )
-        serializer.save()
+
+    def perform_destroy(self, instance: Webhook) -> None:
+        services.webhook_delete(webhook=instance, by=self.request.user)
 
     @extend_schema(
         summary="Delivery log",

@@ -17,10 +17,17 @@ from claims.services.verdicts import (
     verdict_create,
     verdict_publish,
     verdict_reject,
+    verdict_save,
     verdict_submit,
     verdict_update,
 )
-from claims.services.webhooks import verdict_payload, webhooks_notify_published
+from claims.services.webhooks import (
+    verdict_payload,
+    webhook_create,
+    webhook_delete,
+    webhook_update,
+    webhooks_notify_published,
+)
 
 __all__ = [
     "UNCHANGED",
@@ -39,7 +46,11 @@ __all__ = [
     "verdict_payload",
     "verdict_publish",
     "verdict_reject",
+    "verdict_save",
     "verdict_submit",
     "verdict_update",
+    "webhook_create",
+    "webhook_delete",
+    "webhook_update",
     "webhooks_notify_published",
 ]

@@ -19,10 +19,13 @@ from claims.models import (
     Team,
     Verdict,
     content_hash,
+    snapshot,
 )
 from claims.pipeline import queueing
 
 logger = logging.getLogger(__name__)
+
+ARTICLE_DELETED_FIELDS = ["id", "title", "team", "url", "publisher", "submitted_by", "created_at"]
 
 
 def article_body_validate(body: str | None) -> str:
@@ -101,7 +104,10 @@ def article_submit(
 
 
 def article_delete(*, article: Article, by: User | AnonymousUser) -> None:
-    """The submitter or an admin deletes an article with its claims, evidence and verdicts."""
+    """The submitter or an admin deletes an article with its claims, evidence and verdicts.
+
+    The audit trail stays, with an `article_deleted` record saying who deleted what.
+    """
     access.require(
         access.can_delete_article(by, article),
         "Only the editor who submitted the article or an admin may delete it.",
@@ -109,7 +115,15 @@ def article_delete(*, article: Article, by: User | AnonymousUser) -> None:
     if article.claims.filter(verdicts__state=Verdict.State.PUBLISHED).exists():
         raise Conflict("The article has published verdicts; they stay on record, so it cannot be deleted.")
     logger.info("Article %s deleted by %s", article.pk, by)
-    article.delete()
+    with transaction.atomic():
+        # Not linked to the article, so it outlives it; earlier records lose only their links.
+        audit_record_create(
+            actor=by,
+            action="article_deleted",
+            target=article,
+            before=snapshot(article, ARTICLE_DELETED_FIELDS),
+        )
+        article.delete()
 
 
 def article_reprocess(*, article: Article, by: User | AnonymousUser) -> Article:

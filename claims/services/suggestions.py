@@ -9,9 +9,7 @@ from django.utils import timezone
 from claims import access
 from claims.audit import audit_record_create
 from claims.errors import Conflict
-from claims.models import (
-    ClaimSuggestion,
-)
+from claims.models import ClaimSuggestion
 from claims.services.claims import claim_merge
 
 
@@ -38,6 +36,8 @@ def _suggestion_decide(
 
 def suggestion_confirm(*, suggestion: ClaimSuggestion, by: User | AnonymousUser) -> ClaimSuggestion:
     """The editor agrees: the claim becomes a duplicate of the suggested one and shares its verdict."""
+    allowed = access.can_decide_suggestion(by, suggestion)
+    access.require(allowed, "Only editors of the claim's team may confirm a suggestion.")
     with transaction.atomic():
         decided = _suggestion_decide(suggestion=suggestion, status=ClaimSuggestion.Status.CONFIRMED, by=by)
         claim_merge(into=decided.candidate, duplicate=decided.claim, by=by)
@@ -46,7 +46,7 @@ def suggestion_confirm(*, suggestion: ClaimSuggestion, by: User | AnonymousUser)
 
 def suggestion_reject(*, suggestion: ClaimSuggestion, by: User | AnonymousUser) -> ClaimSuggestion:
     """The editor disagrees: the pair is kept as rejected, so it is never suggested again."""
-    allowed = access.can_edit_claim(by, suggestion.claim)
+    allowed = access.can_decide_suggestion(by, suggestion)
     access.require(allowed, "Only editors of the claim's team may reject a suggestion.")
     with transaction.atomic():
         return _suggestion_decide(suggestion=suggestion, status=ClaimSuggestion.Status.REJECTED, by=by)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from claims import access
+from claims import access, selectors
 from claims.audit import audit_record_create
 from claims.errors import Conflict, InvalidInput, NotAllowed
 from claims.models import (
@@ -114,6 +114,17 @@ def verdict_update(
             after=snapshot(locked, VERDICT_AUDIT_FIELDS),
         )
     return locked
+
+
+def verdict_save(
+    *, claim: Claim, by: User | AnonymousUser, rating: str, summary: str, explanation: str = ""
+) -> Verdict:
+    """The editor's one "save": edits the open draft, or starts one (after a published verdict, as
+    its next revision)."""
+    current = selectors.current_verdict(claim)
+    if current is not None and current.state == Verdict.State.DRAFT:
+        return verdict_update(verdict=current, by=by, rating=rating, summary=summary, explanation=explanation)
+    return verdict_create(claim=claim, author=by, rating=rating, summary=summary, explanation=explanation)
 
 
 def _verdict_transition(

@@ -1,5 +1,5 @@
-"""Similar claims: HNSW cosine search and Postgres full-text search, fused by reciprocal rank,
-within the articles a user may see."""
+"""Finding claims: similar claims by HNSW cosine search and Postgres full-text search, fused by
+reciprocal rank, and claims by keywords alone; always within the articles a user may see."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from claims import access
 from claims.fields import vector_text
@@ -321,3 +322,26 @@ def match_text(*, text: str, user: access.AnyUser, limit: int = 10) -> list[Simi
 def search_claims(*, user: access.AnyUser, text: str, limit: int = 20) -> list[Claim]:
     """Claims closest in meaning to a free text, for the search page."""
     return [found.claim for found in match_text(text=text, user=user, limit=limit)]
+
+
+KEYWORD_RESULT_LIMIT = 50
+
+
+def claims_by_keywords(*, user: access.AnyUser, text: str, limit: int = KEYWORD_RESULT_LIMIT) -> list[Claim]:
+    """Full-text match on the claim text (the indexed expression), best first; a substring match on
+    text and quote as fallback for what the English dictionary does not stem (numbers, partial words)."""
+    visible = access.visible_claims(user).select_related("article")
+    vector = SearchVector("text", config="english")
+    query = SearchQuery(text, search_type="websearch", config="english")
+    ranked: list[Claim] = list(
+        visible.annotate(search=vector, rank=SearchRank(vector, query))
+        .filter(search=query)
+        .order_by("-rank", "-checkworthiness", "id")[:limit]
+    )
+    if ranked:
+        return ranked
+    return list(
+        visible.filter(Q(text__icontains=text) | Q(quote__icontains=text)).order_by("-checkworthiness", "id")[
+            :limit
+        ]
+    )

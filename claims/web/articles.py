@@ -10,17 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from claims import access, selectors, services
-from claims.errors import DomainError
 from claims.models import Article
 from claims.web import highlights
 from claims.web.forms import ArticleForm
-from claims.web.shortcuts import (
-    INVALID,
-    checkworthiness_threshold,
-    form_errors_from,
-    is_htmx,
-    reverse_or_none,
-)
+from claims.web.shortcuts import INVALID, checkworthiness_threshold, domain_errors, is_htmx, reverse_or_none
 
 
 @login_required
@@ -30,9 +23,8 @@ def article_new(request: HttpRequest) -> HttpResponse:
     allowed = access.can_submit_articles(request.user)
     form = ArticleForm(request.POST or None, request.FILES or None, teams=teams)
     if request.method == "POST" and allowed and form.is_valid():
-        article = _submit_article(request, form)
-        if article is not None:
-            url = reverse("article-detail", args=[article.pk])
+        with domain_errors(form, message_on_form=True):
+            url = reverse("article-detail", args=[_submit_article(request, form).pk])
             return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
     status = INVALID if request.method == "POST" else 200
     context = {"form": form, "allowed": allowed}
@@ -40,24 +32,20 @@ def article_new(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, template, context, status=status)
 
 
-def _submit_article(request: HttpRequest, form: ArticleForm) -> Article | None:
+def _submit_article(request: HttpRequest, form: ArticleForm) -> Article:
     data = form.cleaned_data
-    try:
-        team = services.team_for_submission(
-            user=request.user, team_id=data["team"].pk if data.get("team") else None
-        )
-        article, created = services.article_submit(
-            team=team,
-            submitted_by=request.user,
-            title=data["title"],
-            body=data["text"],
-            url=data["url"],
-            publisher=data["publisher"],
-            published_at=form.published_at(),
-        )
-    except DomainError as error:
-        form_errors_from(form, error)
-        return None
+    team = services.team_for_submission(
+        user=request.user, team_id=data["team"].pk if data.get("team") else None
+    )
+    article, created = services.article_submit(
+        team=team,
+        submitted_by=request.user,
+        title=data["title"],
+        body=data["text"],
+        url=data["url"],
+        publisher=data["publisher"],
+        published_at=form.published_at(),
+    )
     if not created:
         messages.info(request, "This text was submitted before; here is the existing article.")
     return article

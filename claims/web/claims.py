@@ -1,11 +1,9 @@
 """The claim panel: status, text, assignment, evidence, similar claims and suggested duplicates."""
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -14,8 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from claims import access, selectors, services
-from claims.errors import DomainError
-from claims.models import Claim, ClaimSuggestion, Verdict
+from claims.models import Claim, Verdict
 from claims.similarity.search import similar_claims
 from claims.web import highlights
 from claims.web.forms import (
@@ -25,15 +22,8 @@ from claims.web.forms import (
     ReviewRejectForm,
     VerdictForm,
 )
-from claims.web.shortcuts import (
-    INVALID,
-    checkworthiness_threshold,
-    is_htmx,
-    reverse_or_none,
-    with_field_errors,
-)
+from claims.web.shortcuts import INVALID, checkworthiness_threshold, domain_errors, is_htmx, reverse_or_none
 from sources import services as source_services
-from sources.models import Evidence
 
 
 def visible_claim_or_404(request: HttpRequest, pk: int) -> Claim:
@@ -43,28 +33,11 @@ def visible_claim_or_404(request: HttpRequest, pk: int) -> Claim:
     return get_object_or_404(claims, pk=pk)
 
 
-@dataclass(frozen=True)
-class Related:
-    """Another claim shown in the panel: how it relates to this one, and its verdict."""
-
-    other: Claim
-    relation: str
-    verdict: Verdict | None
-
-
-def _related(claim: Claim, user: Any) -> list[Related]:
-    """Confirmed duplicate links first, then what the similarity search finds."""
-    visible = access.visible_claims(user)
-    linked = [(claim.duplicate_of, "this claim repeats it")] if claim.duplicate_of else []
-    linked += [(c, "repeats this claim") for c in claim.duplicates.select_related("article")]
-    found = [(c, relation) for c, relation in linked if c is not None and visible.filter(pk=c.pk).exists()]
-    seen = {claim.pk} | {c.pk for c, _ in found}
-    for similar in similar_claims(claim=claim, user=user, limit=6):
-        if similar.claim.pk not in seen:
-            found.append((similar.claim, f"{similar.relation}, similarity {round(similar.score * 100)}%"))
-            seen.add(similar.claim.pk)
-    verdicts = selectors.current_verdicts([c for c, _ in found])
-    return [Related(other=c, relation=relation, verdict=verdicts.get(c.pk)) for c, relation in found]
+def _similar(claim: Claim, user: Any) -> list[tuple[Claim, str]]:
+    return [
+        (found.claim, f"{found.relation}, similarity {round(found.score * 100)}%")
+        for found in similar_claims(claim=claim, user=user, limit=6)
+    ]
 
 
 def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str, Any]:
@@ -75,10 +48,10 @@ def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str
         "tone": highlights.claim_tone(claim, verdict),
         "label": highlights.claim_label(claim, verdict),
         "low": claim.checkworthiness < checkworthiness_threshold(),
-        "evidence": claim.evidence.select_related("source", "added_by"),
-        "related": _related(claim, user),
-        "suggestions": _suggestions(claim, user),
-        "history": access.visible_audit_records(user).filter(claim=claim).select_related("actor")[:50],
+        "evidence": selectors.claim_evidence(claim=claim),
+        "related": selectors.related_claims(claim=claim, user=user, similar=_similar(claim, user)),
+        "suggestions": selectors.suggested_duplicates(claim=claim, user=user),
+        "history": selectors.claim_history(claim=claim, user=user),
         "can_edit": access.can_edit_claim(user, claim),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(),
         "status_form": ClaimStatusForm(initial={"status": claim.status, "version": claim.version}),
@@ -103,7 +76,7 @@ def _verdict_context(
     )
     return {
         "verdict": verdict,
-        "verdict_history": claim.canonical.verdicts.select_related("author", "reviewer"),
+        "verdict_history": selectors.verdict_revisions(claim=claim),
         "public_url": _public_url(verdict),
         # A published verdict can be revised: the form then starts the next revision.
         "can_write_verdict": can_edit
@@ -132,6 +105,11 @@ def panel_response(
     return TemplateResponse(request, template, _panel_context(request, claim, **forms), status=status)
 
 
+def panel_invalid(request: HttpRequest, claim: Claim, error: str = "", **forms: Any) -> TemplateResponse:
+    """The panel again, status 422: `error` on top, and `forms` with their errors."""
+    return panel_response(request, claim, status=INVALID, error=error, **forms)
+
+
 def after_write(request: HttpRequest, claim: Claim, message: str) -> HttpResponse:
     """htmx gets the fresh panel; a plain form post is redirected back to the claim page."""
     messages.success(request, message)
@@ -154,18 +132,14 @@ def claim_status(request: HttpRequest, pk: int) -> HttpResponse:
     claim = visible_claim_or_404(request, pk)
     form = ClaimStatusForm(request.POST)
     if not form.is_valid():
-        return panel_response(request, claim, status=INVALID, error="Choose a valid status.")
-    try:
+        return panel_invalid(request, claim, "Choose a valid status.")
+    with domain_errors() as refused:
+        data = form.cleaned_data
         services.claim_update(
-            claim=claim,
-            by=request.user,
-            expected_version=form.cleaned_data["version"],
-            status=form.cleaned_data["status"],
+            claim=claim, by=request.user, expected_version=data["version"], status=data["status"]
         )
-    except DomainError as error:
-        claim.refresh_from_db()
-        return panel_response(request, claim, status=INVALID, error=error.message)
-    return after_write(request, claim, "Status changed.")
+        return after_write(request, claim, "Status changed.")
+    return panel_invalid(request, claim, refused.message)
 
 
 @login_required
@@ -173,32 +147,24 @@ def claim_status(request: HttpRequest, pk: int) -> HttpResponse:
 def claim_text(request: HttpRequest, pk: int) -> HttpResponse:
     claim = visible_claim_or_404(request, pk)
     form = ClaimTextForm(request.POST)
-    if not form.is_valid():
-        return panel_response(request, claim, status=INVALID, text_form=form)
-    try:
-        services.claim_update(
-            claim=claim,
-            by=request.user,
-            expected_version=form.cleaned_data["version"],
-            text=form.cleaned_data["text"],
-        )
-    except DomainError as error:
-        claim.refresh_from_db()
-        return panel_response(
-            request, claim, status=INVALID, error=error.message, text_form=with_field_errors(form, error)
-        )
-    return after_write(request, claim, "Wording saved.")
+    with domain_errors(form) as refused:
+        if form.is_valid():
+            data = form.cleaned_data
+            services.claim_update(
+                claim=claim, by=request.user, expected_version=data["version"], text=data["text"]
+            )
+            return after_write(request, claim, "Wording saved.")
+    return panel_invalid(request, claim, refused.message, text_form=form)
 
 
 @login_required
 @require_POST
 def claim_assign_me(request: HttpRequest, pk: int) -> HttpResponse:
     claim = visible_claim_or_404(request, pk)
-    try:
+    with domain_errors() as refused:
         services.claims_assign(claims=[claim], assignee=request.user, by=request.user)
-    except DomainError as error:
-        return panel_response(request, claim, status=INVALID, error=error.message)
-    return after_write(request, claim, "Assigned to you.")
+        return after_write(request, claim, "Assigned to you.")
+    return panel_invalid(request, claim, refused.message)
 
 
 @login_required
@@ -206,88 +172,39 @@ def claim_assign_me(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     claim = visible_claim_or_404(request, pk)
     form = EvidenceForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            source_services.evidence_add(
-                claim=claim,
-                by=request.user,
-                stance=data["stance"],
-                url=data["url"],
-                quote=data["quote"],
-                note=data["note"],
-            )
-        except DomainError as error:
-            return panel_response(
-                request,
-                claim,
-                status=INVALID,
-                error=error.message,
-                evidence_form=with_field_errors(form, error),
-            )
-        else:
+    with domain_errors(form) as refused:
+        if form.is_valid():
+            source_services.evidence_add(claim=claim, by=request.user, **form.cleaned_data)
             return after_write(request, claim, "Evidence added.")
-    return panel_response(request, claim, status=INVALID, evidence_form=form)
+    return panel_invalid(request, claim, refused.message, evidence_form=form)
 
 
 @login_required
 @require_POST
 def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     claim = visible_claim_or_404(request, pk)
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, claim=claim)
-    try:
+    evidence = get_object_or_404(selectors.claim_evidence(claim=claim), pk=evidence_pk)
+    with domain_errors() as refused:
         source_services.evidence_remove(evidence=evidence, by=request.user)
-    except DomainError as error:
-        return panel_response(request, claim, status=INVALID, error=error.message)
-    return after_write(request, claim, "Evidence removed.")
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A pending duplicate suggestion as the panel shows it: the other claim and its verdict."""
-
-    pk: int
-    other: Claim
-    score: float
-    relation: str
-    verdict: Verdict | None
-
-
-def _pending_suggestions(claim: Claim, user: Any) -> QuerySet[ClaimSuggestion]:
-    visible = access.visible_claims(user)
-    return (
-        ClaimSuggestion.objects.filter(status=ClaimSuggestion.Status.SUGGESTED)
-        .filter(Q(claim=claim, candidate__in=visible) | Q(candidate=claim, claim__in=visible))
-        .select_related("claim__article", "candidate__article")
-    )
-
-
-def _suggestions(claim: Claim, user: Any) -> list[Suggestion]:
-    pending = list(_pending_suggestions(claim, user)[:20])
-    others = [s.candidate if s.claim_id == claim.pk else s.claim for s in pending]
-    verdicts = selectors.current_verdicts(others)
-    return [
-        Suggestion(pk=s.pk, other=other, score=s.score, relation=s.relation, verdict=verdicts.get(other.pk))
-        for s, other in zip(pending, others, strict=True)
-    ]
+        return after_write(request, claim, "Evidence removed.")
+    return panel_invalid(request, claim, refused.message)
 
 
 @login_required
 @require_POST
 def suggestion_decide(request: HttpRequest, pk: int, suggestion_pk: int, decision: str) -> HttpResponse:
     claim = visible_claim_or_404(request, pk)
-    suggestion = _pending_suggestions(claim, request.user).filter(pk=suggestion_pk).first()
+    suggestion = (
+        selectors.pending_suggestions(claim=claim, user=request.user).filter(pk=suggestion_pk).first()
+    )
     if suggestion is None or decision not in {"confirm", "reject"}:
         return panel_response(
             request, claim, status=404, error="That suggestion was already decided or is gone."
         )
-    try:
+    with domain_errors() as refused:
         if decision == "confirm":
             services.suggestion_confirm(suggestion=suggestion, by=request.user)
-        else:
-            services.suggestion_reject(suggestion=suggestion, by=request.user)
-    except DomainError as error:
-        return panel_response(request, claim, status=INVALID, error=error.message)
-    return after_write(
-        request, claim, "Duplicate confirmed." if decision == "confirm" else "Not a duplicate."
-    )
+            return after_write(request, claim, "Duplicate confirmed.")
+        services.suggestion_reject(suggestion=suggestion, by=request.user)
+        return after_write(request, claim, "Not a duplicate.")
+    return panel_invalid(request, claim, refused.message)

@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from claims import selectors
+from claims.access import AnyUser
 from claims.extraction import cleaning
 from claims.models import Article, Claim, Rating, Team
 from sources.models import Evidence
@@ -136,6 +138,19 @@ class QueueFilterForm(forms.Form):
         article_field: Any = self.fields["article"]
         article_field.queryset = articles
 
+    def queue_filters(self) -> dict[str, Any]:
+        """What was chosen, as selectors.queue_claims takes it; nothing valid shows what needs work."""
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status") or self.NEEDS_WORK
+        statuses = {self.NEEDS_WORK: selectors.NEEDS_WORK, self.ANY: None}.get(status, [status])
+        return {
+            "statuses": statuses,
+            "article": data.get("article"),
+            "assigned_to_me": bool(data.get("mine")),
+            "flagged": bool(data.get("has_flags")),
+            "with_pending_suggestions": bool(data.get("has_suggestions")),
+        }
+
 
 class AssignForm(forms.Form):
     claims = forms.ModelMultipleChoiceField(queryset=Claim.objects.none(), required=False)
@@ -160,6 +175,12 @@ class AssignForm(forms.Form):
         if data.get("mine") is None and not data.get("claims"):
             raise forms.ValidationError("Select at least one claim.")
         return data
+
+    def assignment(self, *, me: AnyUser) -> tuple[list[Claim], AnyUser | None]:
+        """The claims chosen and whom to assign them to (None unassigns)."""
+        if self.cleaned_data["mine"] is not None:
+            return [self.cleaned_data["mine"]], me
+        return list(self.cleaned_data["claims"]), self.cleaned_data["assignee"]
 
 
 class SearchForm(forms.Form):

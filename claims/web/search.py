@@ -6,11 +6,11 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from claims import selectors
-from claims.errors import DomainError
-from claims.models import Claim, Verdict
-from claims.similarity import lookup as claim_search
+from claims.access import AnyUser
+from claims.models import Claim
+from claims.similarity import search as claim_search
 from claims.web.forms import SearchForm
-from claims.web.shortcuts import is_htmx
+from claims.web.shortcuts import domain_errors, is_htmx
 
 
 @login_required
@@ -19,20 +19,22 @@ def search(request: HttpRequest) -> TemplateResponse:
     data = request.GET.copy()
     data.setdefault("mode", SearchForm.KEYWORD)
     form = SearchForm(data if "q" in data else None)
-    results: list[tuple[Claim, Verdict | None]] = []
-    error = None
-    searched = form.is_valid() and bool(form.cleaned_data["q"].strip())
-    if searched:
-        query = form.cleaned_data["q"].strip()
-        try:
-            if form.cleaned_data.get("mode") == SearchForm.MEANING:
-                found = claim_search.claims_by_meaning(user=request.user, text=query)
-            else:
-                found = claim_search.claims_by_keywords(user=request.user, text=query)
-        except DomainError as domain_error:
-            found, error = [], domain_error.message
-        verdicts = selectors.current_verdicts(found)
-        results = [(claim, verdicts.get(claim.pk)) for claim in found]
-    context = {"form": form, "results": results, "searched": searched, "error": error}
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    found: list[Claim] = []
+    with domain_errors() as refused:
+        found = _found(request.user, query, form.cleaned_data.get("mode")) if query else []
+    verdicts = selectors.current_verdicts(found)
+    context = {
+        "form": form,
+        "results": [(claim, verdicts.get(claim.pk)) for claim in found],
+        "searched": bool(query),
+        "error": refused.message,
+    }
     template = "claims/search.html#results" if is_htmx(request) else "claims/search.html"
     return TemplateResponse(request, template, context)
+
+
+def _found(user: AnyUser, query: str, mode: str | None) -> list[Claim]:
+    if mode == SearchForm.MEANING:
+        return claim_search.search_claims(user=user, text=query)
+    return claim_search.claims_by_keywords(user=user, text=query)

@@ -142,3 +142,16 @@ def test_it_runs_the_webhook_hook_on_commit(
     with django_capture_on_commit_callbacks(execute=True):
         services.verdict_publish(verdict=verdict, by=bob)
     assert calls == [{"verdict_id": verdict.pk}]
+
+
+def test_it_saves_into_the_open_draft_then_starts_the_next_revision_after_publishing(claim, alice, bob):
+    first = services.verdict_save(claim=claim, by=alice, rating="false", summary="Three lines, not six.")
+    again = services.verdict_save(claim=claim, by=alice, rating="mostly_false", summary="Three lines.")
+    assert again.pk == first.pk and (again.rating, again.revision) == ("mostly_false", 1)
+
+    services.verdict_submit(verdict=again, by=alice)
+    services.verdict_publish(verdict=again, by=bob)
+    revised = services.verdict_save(claim=claim, by=alice, rating="false", summary="Budget shows three.")
+
+    assert (revised.revision, revised.state) == (2, "draft")
+    assert Verdict.objects.get(pk=first.pk).state == "published"

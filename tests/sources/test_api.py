@@ -43,8 +43,9 @@ def test_it_updates_and_deletes_sources_with_rules(alice, bob, charlie, claim):
     cited = EvidenceFactory(claim=claim).source
     loose = SourceFactory()
     assert api_client_for(bob).post(URL, {"url": "https://e.org"}, format="json").status_code == 403
+    # Only alice's team cites it: to charlie, of another team, it does not exist.
     assert (
-        api_client_for(charlie).patch(f"{URL}{cited.pk}/", {"title": "x"}, format="json").status_code == 403
+        api_client_for(charlie).patch(f"{URL}{cited.pk}/", {"title": "x"}, format="json").status_code == 404
     )
     editor = api_client_for(alice)
     assert editor.patch(f"{URL}{cited.pk}/", {"title": "Minutes"}, format="json").json()["title"] == "Minutes"

@@ -24,6 +24,12 @@ class ExtractedClaim:
     flags: list[dict[str, Any]] = field(default_factory=list)
     # Index, in the returned list, of an earlier claim this one repeats (e.g. a photo caption).
     duplicate_of: int | None = None
+    # Each reference the text rewrote, in text order, with offsets into the article body:
+    # {start, end, original, replacement, antecedent_start, antecedent_end}; the antecedent span is
+    # the mention that justified the rewrite.
+    rewrites: list[dict[str, Any]] = field(default_factory=list)
+    # A reference extraction could not resolve with certainty was kept as written.
+    needs_context: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-safe: quantities, dates and flags already hold only JSON values (they are stored as JSON)."""

@@ -52,7 +52,7 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin[Claim]):
     list_display = ["text", "article", "checkworthiness", "status", "duplicate_of"]
-    list_filter = ["status"]
+    list_filter = ["status", "needs_context"]
     search_fields = ["text", "quote"]
     raw_id_fields = ["article", "duplicate_of"]
     exclude = ["embedding"]

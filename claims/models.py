@@ -1,4 +1,5 @@
 import hashlib
+import re
 from typing import Any
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from pgvector.django import HnswIndex
 
+from claims.errors import Conflict
 from claims.fields import EmbeddingField
 
 EMBEDDING_DIMENSIONS = 384
@@ -65,6 +67,10 @@ class Article(models.Model):
         return self.title
 
 
+# The keys of one stored rewrite (Claim.rewrites), as extraction hands them over.
+REWRITE_KEYS = ("start", "end", "original", "replacement", "antecedent_start", "antecedent_end")
+
+
 class Claim(models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -87,6 +93,15 @@ class Claim(models.Model):
     quantities = models.JSONField(default=list, blank=True)
     dates = models.JSONField(default=list, blank=True)
     flags = models.JSONField(default=list, blank=True)
+    rewrites = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Each reference the text rewrote, in text order, with offsets into the article body: "
+        "{start, end, original, replacement, antecedent_start, antecedent_end}.",
+    )
+    needs_context = models.BooleanField(
+        default=False, help_text="A reference could not be resolved with certainty and was kept as written."
+    )
     version = models.PositiveIntegerField(default=1)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,6 +134,10 @@ class Claim(models.Model):
             ),
             # Keyword candidates for similar claims; queries must use the same expression.
             GinIndex(SearchVector("text", config="english"), name="claim_text_search_gin"),
+            # Few claims are flagged: a partial index finds them without indexing the rest.
+            models.Index(
+                fields=["needs_context"], condition=Q(needs_context=True), name="claim_needs_context"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -128,6 +147,73 @@ class Claim(models.Model):
     def canonical(self) -> "Claim":
         """The claim whose verdict this one shares: itself, or the claim it duplicates."""
         return self.duplicate_of if self.duplicate_of is not None else self
+
+    def text_without_rewrite(self, index: int) -> str:
+        """The text with rewrite `index` back in the article's words.
+
+        Where the replacement appears more than once, the place is the one whose neighbouring
+        words agree most with the article's around the rewrite; on a tie, the k-th place, k being
+        how many earlier rewrites share the replacement. Conflict when the text (reworded by an
+        editor) no longer holds the replacement."""
+        rewrite = self.rewrites[index]
+        replacement, original = rewrite["replacement"], rewrite["original"]
+        found = list(_mentions(replacement).finditer(self.text))
+        if not found:
+            raise Conflict(
+                f"The claim no longer says “{replacement}” (its wording was edited), so the rewrite "
+                f"cannot be undone here: edit the wording to say “{original}” instead.",
+                fields={"text": [f"“{replacement}” is not in the text."]},
+            )
+        body = self.article.body
+        before, after = body[: rewrite["start"]], body[rewrite["end"] :]
+        k = sum(1 for r in self.rewrites[:index] if r["replacement"].lower() == replacement.lower())
+
+        def agreement(place: int) -> tuple[int, int]:
+            match = found[place]
+            context = _common_prefix(self.text[match.end() :], after) + _common_prefix(
+                self.text[: match.start()][::-1], before[::-1]
+            )
+            return context, -abs(place - k)
+
+        match = found[max(range(len(found)), key=agreement)]
+        head = self.text[: match.start()]
+        return head + _cased(original, head) + self.text[match.end() :]
+
+
+# Words that start a sentence in the article but are lower case inside one.
+_LOWER_CASE_INSIDE = frozenset(
+    {"he", "she", "it", "they", "we", "him", "her", "them", "us", "his", "hers", "its", "their"}
+    | {"theirs", "our", "this", "that", "these", "those", "the", "a", "an"}
+)
+_CONTEXT = 40  # characters either side of a rewrite compared with the claim text
+
+
+def _mentions(words: str) -> re.Pattern[str]:
+    """`words` as a whole phrase, not part of a longer word; its first letter in either case."""
+    first, rest = words[:1], re.escape(words[1:])
+    pattern = f"[{re.escape(first.lower())}{re.escape(first.upper())}]{rest}"
+    start = r"(?<!\w)" if first.isalnum() else ""
+    end = r"(?!\w)" if words[-1:].isalnum() else ""
+    return re.compile(start + pattern + end)
+
+
+def _common_prefix(one: str, other: str) -> int:
+    length = 0
+    for a, b in zip(one[:_CONTEXT], other[:_CONTEXT], strict=False):
+        if a != b:
+            break
+        length += 1
+    return length
+
+
+def _cased(original: str, head: str) -> str:
+    """The article's words as they read after `head`: capitalised at the start of a sentence, lower
+    case for a pronoun or determiner that only began a sentence in the article."""
+    if not any(char.isalnum() for char in head) or head.rstrip()[-1:] in {".", "!", "?"}:
+        return original[:1].upper() + original[1:]
+    if original.split(" ", 1)[0].lower() in _LOWER_CASE_INSIDE:
+        return original[:1].lower() + original[1:]
+    return original
 
 
 class ClaimSuggestion(models.Model):

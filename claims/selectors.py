@@ -42,6 +42,7 @@ FROM (
         'start', claim.start, 'end', claim."end", 'checkworthiness', claim.checkworthiness,
         'reason', claim.reason, 'status', claim.status, 'duplicate_of', claim.duplicate_of_id,
         'quantities', claim.quantities, 'dates', claim.dates, 'flags', claim.flags,
+        'rewrites', claim.rewrites, 'needs_context', claim.needs_context,
         'verdict', (
             SELECT json_build_object(
                 'rating', verdict.rating, 'summary', verdict.summary, 'state', verdict.state
@@ -165,6 +166,7 @@ def queue_claims(
     article: Article | None = None,
     assigned_to_me: bool = False,
     flagged: bool = False,
+    needs_context: bool = False,
     with_pending_suggestions: bool = False,
 ) -> QuerySet[Claim]:
     """The claims `user` may see that match every filter given, most check-worthy first.
@@ -178,6 +180,8 @@ def queue_claims(
         claims = claims.filter(assigned_to_id=user.pk)
     if flagged:
         claims = claims.exclude(flags=[])
+    if needs_context:
+        claims = claims.filter(needs_context=True)
     if with_pending_suggestions:
         pending = access.visible_suggestions(user).filter(status=ClaimSuggestion.Status.SUGGESTED)
         claims = claims.filter(Exists(pending.filter(Q(claim=OuterRef("pk")) | Q(candidate=OuterRef("pk")))))

@@ -69,6 +69,37 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     text = factory.LazyAttribute(lambda claim: claim.quote)
     checkworthiness = 0.8
 
+    class Params:
+        # ClaimFactory(rewritten=True): the default article's second sentence, its "It" named as
+        # the bus lines of the first, with the rewrite recorded as extraction records it.
+        rewritten = factory.Trait(
+            start=factory.LazyAttribute(lambda claim: claim.article.body.index("It will")),
+            end=factory.LazyAttribute(lambda claim: len(claim.article.body)),
+            text=factory.LazyAttribute(lambda claim: "The new bus lines" + claim.quote.removeprefix("It")),
+            rewrites=factory.LazyAttribute(
+                lambda claim: [
+                    rewrite_of(
+                        claim.article.body, "It", "The new bus lines", "new bus lines", after=claim.start
+                    )
+                ]
+            ),
+        )
+
+
+def rewrite_of(body: str, original: str, replacement: str, antecedent: str, *, after: int = 0) -> dict:
+    """A rewrite as extraction records it: `original` (found from `after` on) became `replacement`,
+    because of the first mention `antecedent` in `body`."""
+    start = body.index(original, after)
+    antecedent_start = body.index(antecedent)
+    return {
+        "start": start,
+        "end": start + len(original),
+        "original": original,
+        "replacement": replacement,
+        "antecedent_start": antecedent_start,
+        "antecedent_end": antecedent_start + len(antecedent),
+    }
+
 
 class VerdictFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -97,6 +97,9 @@ EXPECTED: dict[tuple[str, str], Expect] = {
         (401, 404, 200, 403, 200), claim_of, body=lambda w: {"version": 1, "status": "dismissed"}
     ),
     ("claim-history", "GET"): Expect((401, 404, 200, 200, 200), claim_of),
+    ("claim-rewrite-drop", "POST"): Expect(
+        (401, 404, 200, 403, 200), lambda w: {"pk": w.rewritten.pk, "index": 0}, body=lambda w: {"version": 1}
+    ),
     ("claim-merge", "POST"): Expect((401, 404, 200, 403, 200), claim_of, body=lambda w: {"into": w.other.pk}),
     ("claim-unmerge", "POST"): Expect((401, 404, 200, 403, 200), lambda w: {"pk": w.duplicate.pk}),
     ("claim-similar", "GET"): Expect((401, 404, 200, 200, 200), claim_of),
@@ -162,7 +165,8 @@ EXPECTED: dict[tuple[str, str], Expect] = {
 
 
 class World:
-    """One team's data: an article with claims, evidence, verdicts in each state, a webhook."""
+    """One team's data: an article with claims (one with a rewrite), evidence, verdicts in each state,
+    a webhook."""
 
     serial = 0
 
@@ -183,6 +187,7 @@ class World:
         self.article = ArticleFactory(team=team, submitted_by=alice)
         self.fresh_article = ArticleFactory(team=team, submitted_by=alice)
         self.claim = ClaimFactory(article=self.article)
+        self.rewritten = ClaimFactory(article=self.article, rewritten=True)
         self.other = ClaimFactory(article=self.article)
         self.duplicate = ClaimFactory(article=self.article, duplicate_of=self.claim)
         self.evidence = EvidenceFactory(claim=self.claim)

@@ -1,10 +1,11 @@
-"""Claims: list, read, edit, assign, merge, history."""
+"""Claims: list, read, edit, drop a rewrite, assign, merge, history."""
 
 from typing import Any
 
 from django.contrib.auth.models import User
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     extend_schema,
 )
 from rest_framework import mixins, serializers, viewsets
@@ -35,6 +36,12 @@ class ClaimUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Claim.Status.choices, required=False)
     assigned_to = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), allow_null=True, required=False, help_text="A user id, or null."
+    )
+
+
+class ClaimVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="The version you read; or send it as If-Match."
     )
 
 
@@ -121,6 +128,55 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             text=data.get("text"),
             status=data.get("status"),
             assigned_to=data.get("assigned_to", services.UNCHANGED),
+        )
+        return Response(self._render([updated], many=False), headers={"ETag": f'"{updated.version}"'})
+
+    @extend_schema(
+        summary="Drop a rewrite: the claim says the article's words again",
+        description="Editors of the team undo one of the claim's `rewrites` (by its position, from 0): "
+        "the replacement in the text goes back to the article's words, the rewrite leaves the list, "
+        "`needs_context` becomes true and the version goes up; the change is in the claim's history. "
+        "Send the `version` you read (or `If-Match`): 409 if the claim changed since, or if its "
+        "wording was edited so that it no longer holds the replacement; 404 for no such rewrite.",
+        parameters=[
+            OpenApiParameter(
+                "index", int, OpenApiParameter.PATH, description="Position in `rewrites`, from 0."
+            )
+        ],
+        request=ClaimVersionSerializer,
+        responses={
+            200: ClaimSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+        examples=[
+            OpenApiExample("Drop rewrite 0 of version 4", value={"version": 4}, request_only=True),
+            OpenApiExample(
+                "Dropped",
+                value={
+                    **CLAIM_EXAMPLE,
+                    "text": "She cut the transit budget by 12% in 2025.",
+                    "rewrites": [],
+                    "needs_context": True,
+                    "version": 5,
+                },
+                response_only=True,
+            ),
+            CONFLICT_EXAMPLE,
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path=r"rewrites/(?P<index>\d+)/drop", url_name="rewrite-drop")
+    def rewrite_drop(self, request: Request, pk: str | None = None, index: str = "0") -> Response:
+        claim = self.get_object()
+        access.require(
+            access.can_edit_claim(request.user, claim), "Only editors of the claim's team may change it."
+        )
+        serializer = ClaimVersionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        version = version_from(request, serializer.validated_data.get("version"))
+        updated = services.claim_rewrite_drop(
+            claim=claim, index=int(index), by=request.user, expected_version=version
         )
         return Response(self._render([updated], many=False), headers={"ETag": f'"{updated.version}"'})
 

@@ -71,6 +71,10 @@ class ClaimFilter(django_filters.FilterSet):
         choices=Rating.choices, method="rating_is", help_text="Rating of the current verdict revision."
     )
     assigned_to = django_filters.NumberFilter(field_name="assigned_to_id")
+    needs_context = django_filters.BooleanFilter(
+        help_text="true: only claims that kept a reference they could not resolve (or had a rewrite "
+        "dropped); false: only the others."
+    )
     q = django_filters.CharFilter(method="search", help_text="Words in the claim text or quote.")
 
     class Meta:

@@ -25,8 +25,37 @@ class VerdictBriefSerializer(serializers.ModelSerializer):
         fields = ["rating", "summary", "state"]
 
 
+class RewriteSerializer(serializers.Serializer):
+    """One reference extraction rewrote in the claim text; offsets are into the article body."""
+
+    start = serializers.IntegerField(help_text="Where the rewritten words begin in the article body.")
+    end = serializers.IntegerField(help_text="Where they end (exclusive).")
+    original = serializers.CharField(help_text="The article's words, e.g. `he`.")
+    replacement = serializers.CharField(help_text="What the claim text says instead, e.g. `Kim Jong Un`.")
+    antecedent_start = serializers.IntegerField(
+        help_text="Where the mention that justified the rewrite begins in the article body."
+    )
+    antecedent_end = serializers.IntegerField(help_text="Where that mention ends (exclusive).")
+
+
+@extend_schema_field(RewriteSerializer(many=True))
+class RewritesField(serializers.JSONField):
+    """The stored list as it is (claims_replace stores exactly the keys RewriteSerializer names), so
+    the SQL-built article claims page and this serializer give the same JSON."""
+
+
 class ClaimOutputSerializer(serializers.ModelSerializer):
     verdict = serializers.SerializerMethodField()
+    rewrites = RewritesField(
+        read_only=True,
+        help_text="Each reference the claim text rewrote (a pronoun, surname or role named in full), "
+        "in text order. Drop one with `POST /api/v1/claims/{id}/rewrites/{index}/drop/`.",
+    )
+    needs_context = serializers.BooleanField(
+        read_only=True,
+        help_text="A reference could not be resolved with certainty and was kept as the article wrote "
+        "it (or a rewrite was dropped): the claim may need the article to be understood.",
+    )
 
     class Meta:
         model = Claim
@@ -44,6 +73,8 @@ class ClaimOutputSerializer(serializers.ModelSerializer):
             "quantities",
             "dates",
             "flags",
+            "rewrites",
+            "needs_context",
             "verdict",
             "version",
         ]
@@ -58,10 +89,10 @@ class ClaimOutputSerializer(serializers.ModelSerializer):
 CLAIM_EXAMPLE = {
     "id": 42,
     "article": 7,
-    "text": "The mayor cut the transit budget by 12% in 2025.",
-    "quote": "cut the transit budget by 12%",
-    "start": 31,
-    "end": 60,
+    "text": "Mayor Ana Ruiz cut the transit budget by 12% in 2025.",
+    "quote": "She cut the transit budget by 12%",
+    "start": 36,
+    "end": 69,
     "checkworthiness": 0.86,
     "reason": "a quantity",
     "status": "in_review",
@@ -69,6 +100,17 @@ CLAIM_EXAMPLE = {
     "quantities": [{"text": "12%", "value": 12, "unit": "percent"}],
     "dates": [],
     "flags": [],
+    "rewrites": [
+        {
+            "start": 36,
+            "end": 39,
+            "original": "She",
+            "replacement": "Mayor Ana Ruiz",
+            "antecedent_start": 0,
+            "antecedent_end": 14,
+        }
+    ],
+    "needs_context": False,
     "verdict": {"rating": "false", "summary": "The cut was 2%.", "state": "draft"},
     "version": 4,
     "assigned_to": 3,

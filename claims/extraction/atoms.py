@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 OPEN_QUOTES = '“"\u2018«'
-
-
 CLOSE_QUOTES = '”"\u2019»'
 
 
@@ -21,6 +19,9 @@ class AtomicClaim:
     quote_start: int = 0  # character offsets within the sentence
     quote_end: int = 0
     past_tense: bool = False
+    # What the rewrite stage changed, with the mention that justified it (see ExtractedClaim.rewrites).
+    rewrites: list[dict[str, object]] = field(default_factory=list)
+    needs_context: bool = False
 
     def source_text(self) -> str:
         """The claim's own words as written, a space where words were left out between them."""

@@ -1,8 +1,11 @@
 """Stage 5 of extraction: quantities and dates in a claim, normalised so claims can be compared.
 
 Quantities: `{text, value, unit, si_value, si_unit}` (+ `qualifier` such as "more than", and
-`kind` "age" for a person's age). Dates: `{text, date, precision}` with `date` the ISO date of
-the start of the period the expression names ("March 2021" → 2021-03-01, precision "month").
+`kind` "age" for a person's age). Dates: `{text, date, precision, start, end}`: `start` and
+`end` bound, inclusive, the interval the expression names, as precise as the text ("March 2021" →
+2021-03-01 to 2021-03-31; "just over 13 years ago" published 2024-06-01 → 2010-06-01 to
+2011-06-01); `date` is `start`, and `precision` is "day", "week", "month", "season", "year",
+"decade", or "approximate" for an interval counted back from the reference ("about five years ago").
 
 quantulum3 was tried and dropped: it read "14 stone" as a bare 14, took 2.8 s on its first call
 and its unit classifier does not load with the installed scikit-learn. The unit table below is
@@ -11,6 +14,8 @@ small, explicit English.
 
 from __future__ import annotations
 
+import calendar
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -218,13 +223,27 @@ _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
-_HEDGES = re.compile(
-    r"^(?:just|nearly|almost|about|around|some|roughly|more than|over|less than|under|only|at least)"
-    r"(?:\s+(?:over|under|more than|less than))?\s+",
+_HEDGE = (
+    r"(?:just|nearly|almost|about|around|some|roughly|more than|over|less than|under|only|at least)"
+    r"(?:\s+(?:over|under|more than|less than))?"
+)
+_HEDGES = re.compile(rf"^{_HEDGE}\s+", re.IGNORECASE)
+_PREPOSITION = re.compile(r"^(?:in|on|since|by|from|until|during|of)\s+", re.IGNORECASE)
+# "just over 13 years ago", "a year and a half ago", "13 years ago this month"
+_AGO = re.compile(
+    rf"(?:(?P<hedge>{_HEDGE})\s+)?(?P<count>half an?|a couple of|a few|an?|{_NUMBER})"
+    r"(?P<half>\s+and\s+a\s+half)?\s+(?P<unit>day|week|month|year|decade|centur(?:y|ie))s?"
+    r"(?P<half_after>\s+and\s+a\s+half)?\s+ago(?:\s+(?P<anchor>today|this\s+month))?",
     re.IGNORECASE,
 )
+# "the past decade", "the last year": the unit up to the reference ("last year" is the calendar year)
+_TRAILING = re.compile(r"(?:the\s+(?:past|last)|past)\s+(week|month|year|decade)|last\s+(decade)", re.I)
+_NAMED_MONTH = re.compile(rf"(last|this|next)\s+({_MONTHS})", re.IGNORECASE)
+_MONTHS_IN_UNIT = {"month": 1, "year": 12, "decade": 120}
 _SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
-_SEASON = re.compile(r"(?:(this|last|next)\s+)?(spring|summer|autumn|fall|winter)(?:\s+(\d{4}))?", re.I)
+_SEASON = re.compile(
+    r"(?:the\s+)?(?:(this|last|next)\s+)?(spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(\d{4}))?", re.I
+)
 _RANGE = re.compile(r"\s+(?:to|until|till|through|and)\s+|\s*[-\u2013]\s*(?=[A-Za-z]|\d{4})")
 _LEADING_DURATION = re.compile(
     rf"^(?:{_NUMBER}\s+(?:days?|weeks?|months?|years?|hours?)\s+(?!ago\b|later\b|earlier\b|before\b|after\b|old\b)"
@@ -236,6 +255,11 @@ _DECADE = re.compile(r"\b(?:the\s+)?(\d{3})0s\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.$£€])\b(1[5-9]\d\d|20\d\d)\b(?![\d,%]|\.\d)")
 _EXPLICIT_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _RELATIVE = re.compile(r"\b(ago|last|next|this|yesterday|today|tomorrow|earlier|later|previous)\b", re.I)
+_ANCHORED = re.compile(
+    r"\b(?:ago|last|next|this|yesterday|today|tomorrow|earlier|later|previous|past|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
 _DURATION_ONLY = re.compile(
     rf"^(?:the\s+)?(?:(?:past|last|first|next|{_QUALIFIERS})\s+)?{_NUMBER}\s+(?:days?|weeks?|months?|years?|decades?|hours?)"
     r"(?:\s+old)?$",
@@ -279,22 +303,28 @@ def _parser(base: date, future: bool = False) -> Any:
 
 
 def parse_date(expression: str, context: DateContext) -> dict[str, Any] | None:
-    """One date expression ("March 3, 2015", "June 8", "five years ago") → {text, date, precision}."""
+    """One date expression ("March 3, 2015", "June 8", "five years ago") → {text, date, precision,
+    start, end}."""
     text = expression.strip()
     core = _HEDGES.sub("", text).strip()
-    core = re.sub(r"^(?:in|on|since|by|from|until|during|of)\s+", "", core, flags=re.IGNORECASE)
+    core = _PREPOSITION.sub("", core)
     core = re.sub(r"^(?:the\s+)?(?:early|mid|late)[- ]+", "", core, flags=re.IGNORECASE)
     core = _PART_OF.sub("", core)
-    if not core or _DURATION_ONLY.match(core) or not _DATE_WORD.search(core):
+    if not core:
+        return None
+    if _counted_back(text, core):
+        return _from_reference(text, core, context.reference) if context.reference else None
+    if _DURATION_ONLY.match(core) or not _DATE_WORD.search(core):
         return None
     season = _SEASON.fullmatch(core)
     if season:
         return _season(text, season, context)
     decade = _DECADE.search(core)
     if decade:
-        return {"text": text, "date": f"{decade.group(1)}0-01-01", "precision": "decade"}
+        first = date(int(decade.group(1) + "0"), 1, 1)
+        return _dated(text, first, _end_of_period(first, "decade"), "decade")
     if re.fullmatch(r"(1[5-9]\d\d|20\d\d)", core):
-        return {"text": text, "date": f"{core}-01-01", "precision": "year"}
+        return parse_year(text, int(core))
     explicit_year = _EXPLICIT_YEAR.search(core)
     relative = bool(_RELATIVE.search(core)) or bool(_WEEKDAY.match(core))
     if relative and context.reference is None:
@@ -304,8 +334,117 @@ def parse_date(expression: str, context: DateContext) -> dict[str, Any] | None:
     return _parse_with_dateparser(text, core, context, explicit_year is not None, relative)
 
 
+def parse_year(text: str, year: int) -> dict[str, Any]:
+    """ "2015" → the whole year."""
+    first = date(year, 1, 1)
+    return _dated(text, first, _end_of_period(first, "year"), "year")
+
+
+def _counted_back(text: str, core: str) -> bool:
+    """Counted back from the reference ("13 years ago", "the past decade", "last March"): dateparser
+    would round these to a calendar period or miss them."""
+    ago = _AGO.fullmatch(_PREPOSITION.sub("", text))
+    return bool(ago or _TRAILING.fullmatch(core) or _NAMED_MONTH.fullmatch(core))
+
+
+def _from_reference(text: str, core: str, reference: date) -> dict[str, Any] | None:
+    ago = _AGO.fullmatch(_PREPOSITION.sub("", text))
+    if ago:
+        try:
+            return _ago(text, ago, reference)
+        except (ValueError, OverflowError):  # "5,000 years ago": before the first day `date` knows
+            return None
+    trailing = _TRAILING.fullmatch(core)
+    if trailing:  # "the past decade": from a decade before the reference up to it
+        unit = (trailing.group(1) or trailing.group(2)).lower()
+        return _dated(text, _before(reference, 1, unit), reference, unit)
+    named_month = _NAMED_MONTH.fullmatch(core)
+    return _named_month(text, named_month, reference) if named_month else None
+
+
+def _ago(text: str, match: re.Match[str], reference: date) -> dict[str, Any] | None:
+    counted = _count_and_unit(match)
+    if counted is None:
+        return None
+    count, unit = counted
+    if match["anchor"]:
+        return _anniversary(text, match["anchor"].lower(), count, unit, reference)
+    hedge = " ".join((match["hedge"] or "").lower().split())
+    few = match["count"].lower() == "a few"  # two to five
+    most, least = (5.0, 2.0) if few else _units_back(count, hedge, unit)
+    start, end = _before(reference, most, unit), min(_before(reference, max(least, 0), unit), reference)
+    if hedge in {"", "just", "only"} and unit in {"month", "year"} and count.is_integer():
+        # "13 years ago" is also said, counting calendar years, of any day of 2011 in 2024
+        first = _start_of_period(_before(reference, count, unit), unit)
+        start, end = min(start, first), min(max(end, _end_of_period(first, unit)), reference)
+    return _dated(text, start, end, "day" if start == end else "approximate")
+
+
+def _count_and_unit(match: re.Match[str]) -> tuple[float, str] | None:
+    """ "a year and a half" → (1.5, "year"); "half a decade" → (5, "year")."""
+    unit = match["unit"].lower()
+    count_text = match["count"].lower()
+    count = _COUNT_WORDS.get(count_text) or words_to_number(count_text)
+    if not count:
+        return None
+    count += 0.5 if match["half"] or match["half_after"] else 0
+    if unit.startswith("centur"):  # "a century ago" is said of 95 to 105 years, not of 50 to 150
+        unit, count = "decade", count * 10
+    if count < 1 and unit in _SMALLER_UNIT:
+        unit, times = _SMALLER_UNIT[unit]
+        count *= times
+    return count, unit
+
+
+_COUNT_WORDS = {"a": 1.0, "an": 1.0, "a couple of": 2.0, "a few": 3.0, "half a": 0.5, "half an": 0.5}
+_SMALLER_UNIT = {"decade": ("year", 10), "year": ("month", 12), "week": ("day", 7)}
+
+
+def _units_back(count: float, hedge: str, unit: str) -> tuple[float, float]:
+    """How many units back the event lies, at most and at least ("just over 13 years ago": 14, 13)."""
+    if hedge.startswith("just") and hedge.endswith(("over", "more than")):
+        return count + 1, count
+    if hedge in {"nearly", "almost", "just under", "just less than"}:
+        return count, count - 0.5
+    if hedge in {"more than", "over", "at least"}:  # open-ended; twice the count is as far as it reaches
+        return max(2 * count, count + 1), count
+    if hedge in {"less than", "under"}:
+        return count, 0
+    if hedge in {"about", "around", "some", "roughly"}:
+        return count + 1, count - 1
+    if unit == "day" and count.is_integer():
+        return count, count
+    return count + 0.5, count - 0.5  # "13 years ago", rounded
+
+
+def _anniversary(text: str, anchor: str, count: float, unit: str, reference: date) -> dict[str, Any] | None:
+    """ "13 years ago today", "five years ago this month": that day, that month."""
+    if unit != "year" or not count.is_integer():
+        return None
+    day = _before(reference, count, unit)
+    if anchor == "today":
+        return _dated(text, day, day, "day")
+    first = date(day.year, day.month, 1)
+    return _dated(text, first, _end_of_period(first, "month"), "month")
+
+
+def _named_month(text: str, match: re.Match[str], reference: date) -> dict[str, Any]:
+    """ "last March": the latest March before the reference's month; "next March", "this March"."""
+    which, month = match.group(1).lower(), _MONTH_NUMBERS[match.group(2).lower()[:3]]
+    year = reference.year
+    if which == "last" and month >= reference.month:
+        year -= 1
+    elif which == "next" and month <= reference.month:
+        year += 1
+    first = date(year, month, 1)
+    return _dated(text, first, _end_of_period(first, "month"), "month")
+
+
+_MONTH_NUMBERS = {name[:3]: number for number, name in enumerate(_MONTHS.split("|")[:12], start=1)}
+
+
 def _season(text: str, match: re.Match[str], context: DateContext) -> dict[str, Any] | None:
-    """ "this summer", "last winter", "spring 2021" (northern-hemisphere seasons) → month precision."""
+    """ "this summer", "last winter", "spring 2021" (northern-hemisphere seasons): three months."""
     which, name, year_text = (match.group(1) or "").lower(), match.group(2).lower(), match.group(3)
     month = _SEASON_MONTHS[name]
     if year_text:
@@ -322,7 +461,8 @@ def _season(text: str, match: re.Match[str], context: DateContext) -> dict[str, 
             year = now.year if month > now.month else now.year + 1
         else:  # the latest one begun
             year = now.year if month <= now.month else now.year - 1
-    return {"text": text, "date": date(year, month, 1).isoformat(), "precision": "season"}
+    first = date(year, month, 1)
+    return _dated(text, first, _end_of_period(first, "season"), "season")
 
 
 def parse_dates(expression: str, context: DateContext) -> list[dict[str, Any]]:
@@ -345,6 +485,7 @@ def _parse_with_dateparser(
     text: str, core: str, context: DateContext, has_year: bool, relative: bool
 ) -> dict[str, Any] | None:
     base = context.reference or date(context.year or 2000, 12, 31)
+    part = re.match(r"(earlier|later)\b", core, flags=re.IGNORECASE)
     core = _number_words_to_digits(core)
     core = re.sub(r"\bthis year\b", str(base.year), core, flags=re.IGNORECASE)
     core = re.sub(r"\b(earlier|later) (in\s+)?", "", core, flags=re.IGNORECASE)
@@ -364,7 +505,42 @@ def _parse_with_dateparser(
     if _MONTH_ONLY.match(core):
         precision = "month"
     found = _start_of_period(found, precision)
-    return {"text": text, "date": found.isoformat(), "precision": precision}
+    end = _end_of_period(found, precision)
+    if part and context.reference and found <= context.reference <= end:
+        # "earlier this month": from the first of the month to the reference; "later this year": after it
+        if part.group(1).lower() == "earlier":
+            end = context.reference
+        else:
+            found = context.reference
+    return _dated(text, found, end, precision)
+
+
+def _dated(text: str, start: date, end: date, precision: str) -> dict[str, Any]:
+    return {
+        "text": text,
+        "date": start.isoformat(),
+        "precision": precision,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+    }
+
+
+def interval(found: dict[str, Any]) -> tuple[date, date]:
+    """First and last day a date dict allows; one stored before intervals has only date and precision."""
+    if found.get("start") and found.get("end"):
+        return date.fromisoformat(found["start"]), date.fromisoformat(found["end"])
+    start = date.fromisoformat(found["date"])
+    return start, _end_of_period(start, found.get("precision") or "day")
+
+
+def names_a_year(found: dict[str, Any]) -> bool:
+    """ "in 2015", "March 3, 2015", "the 1990s": a date that does not depend on when it was written."""
+    return bool(_EXPLICIT_YEAR.search(found["text"]) or _DECADE.search(found["text"]))
+
+
+def counted_from_reference(found: dict[str, Any]) -> bool:
+    """ "13 years ago", "last Thursday", "earlier this month": a date that depends on when it was written."""
+    return not names_a_year(found) and bool(_ANCHORED.search(found["text"]))
 
 
 def _number_words_to_digits(text: str) -> str:
@@ -383,6 +559,30 @@ def _start_of_period(day: date, precision: str) -> date:
     if precision == "week":
         return day - timedelta(days=day.weekday())
     return day
+
+
+def _end_of_period(start: date, precision: str) -> date:
+    """The last day of the period that begins on `start`."""
+    months = {"month": 1, "season": 3, "year": 12, "decade": 120}.get(precision)
+    if months:
+        return _add_months(start, months) - timedelta(days=1)
+    return start + timedelta(days=6) if precision == "week" else start
+
+
+def _add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), or the month's last day when it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _before(reference: date, count: float, unit: str) -> date:
+    """The day `count` units (a fraction allowed) before the reference."""
+    if unit in {"day", "week"}:
+        return reference - timedelta(days=round(count * (7 if unit == "week" else 1)))
+    months = count * _MONTHS_IN_UNIT[unit]
+    whole = math.floor(months)
+    return _add_months(reference, -whole) - timedelta(days=round((months - whole) * 30.44))
 
 
 def bare_years(text: str) -> list[tuple[int, int]]:

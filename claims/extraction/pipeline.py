@@ -56,6 +56,7 @@ def extract_claims(
     docs = parse(pieces)
     for piece, doc in zip(pieces, docs, strict=True):
         doc.user_data["opens_inside_quotation"] = quotation_open_before(body, piece.start)
+        doc.user_data["body_start"] = piece.start
     atoms = [split_or_whole(doc) for doc in docs]
     memory = rewrite(docs, atoms)
     published = published_at.date() if published_at else None
@@ -145,6 +146,8 @@ def build_claim(
         reason=reason,
         quantities=quantities,
         dates=dates,
+        rewrites=sorted(atom.rewrites, key=lambda rewrite: int(str(rewrite["start"]))),
+        needs_context=atom.needs_context,
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from claims.extraction import antecedents
 from claims.extraction.atoms import AtomicClaim, inside_quotation, tidy
 from claims.extraction.split import SUBJECTS, inside_clause, possessive
 
@@ -42,78 +43,216 @@ ROLE_NOUNS = {
     "captain", "economist", "analyst", "officer", "inspector", "surgeon", "nurse", "teacher",
     "principal", "superintendent", "sheriff", "detective", "witness", "victim", "suspect", "owner",
     "actor", "actress", "singer", "filmmaker", "writer", "historian", "astronaut", "pilot",
+    "pastor", "priest", "bishop", "teenager", "student", "mother", "father", "son", "daughter",
+    "wife", "husband", "sister", "brother", "grandmother", "grandfather", "widow", "king", "queen",
+    "dictator", "defector", "activist", "campaigner", "farmer", "soldier", "general", "envoy",
 }  # fmt: skip
 
 
-_MALE = {"he", "him", "his", "himself"}
-
-
-_FEMALE = {"she", "her", "hers", "herself"}
-
-
+_MALE = {"he", "him", "his"}
+_FEMALE = {"she", "her", "hers"}
 _HONORIFIC_GENDER = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female", "sir": "male"}
+# Role and family nouns that say a person's gender ("his mother, Ana Ruiz", "actress Mia Lee").
+_GENDERED_ROLES = {
+    "mother": "female", "daughter": "female", "wife": "female", "sister": "female", "actress": "female",
+    "spokeswoman": "female", "chairwoman": "female", "councilwoman": "female", "queen": "female",
+    "grandmother": "female", "aunt": "female", "niece": "female", "widow": "female", "girl": "female",
+    "woman": "female", "father": "male", "son": "male", "husband": "male", "brother": "male",
+    "actor": "male", "spokesman": "male", "chairman": "male", "councilman": "male", "king": "male",
+    "grandfather": "male", "uncle": "male", "nephew": "male", "widower": "male", "boy": "male",
+    "man": "male",
+}  # fmt: skip
 
 
 @dataclass
 class Person:
     name: str
     gender: str | None = None
+    ambiguous: bool = False  # a bare name several known people go by
+
+    @property
+    def keys(self) -> set[str]:
+        """What a bare mention may call the person: the first or the last word of the full name
+        ("Kim" for Kim Jong Un, "Ruiz" for Ana Ruiz)."""
+        words = self.name.split()
+        return {words[0], words[-1]} if len(words) > 1 else {self.name}
+
+
+@dataclass
+class PersonMention:
+    """Where the article names a person: body offsets, and the mention's place in its clause."""
+
+    person: Person
+    sentence: int
+    start: int
+    end: int
+    full: bool  # the full name, not a bare surname
+    subject: bool  # heads a clause's subject
+    in_phrase: bool  # inside a prepositional phrase ("a friendship with <name>")
+    main_subject: bool = False  # the subject of the sentence's main clause
+    possessive: bool = False  # "<name>'s"
+    pronoun: bool = False  # a pronoun already resolved to the person
+    clause: int = -1  # sentence-qualified id of the clause's verb (see `_clause_id`)
+
+    def seen(self) -> antecedents.Seen:
+        return antecedents.Seen(
+            self.sentence,
+            self.start,
+            self.end,
+            self.subject,
+            self.main_subject,
+            self.in_phrase,
+            self.possessive,
+            self.full,
+            self.pronoun,
+            self.clause,
+        )
+
+
+@dataclass
+class Antecedent:
+    """What a reference resolved to, and the mention (body offsets) that justified it."""
+
+    text: str
+    start: int
+    end: int
 
 
 @dataclass
 class EntityMemory:
-    """Entities seen so far in the article, most recent last: what later references point to."""
+    """Entities seen so far in the article, in reading order: what later references point to."""
 
     persons: list[Person] = field(default_factory=list)
-    # (name, sentence number, whether it was a clause subject: subjects are what "the company" means)
-    organisations: list[tuple[str, int, bool]] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)
-    roles: dict[str, str] = field(default_factory=dict)
-    last_subject: str | None = None  # the previous sentence's subject, when a thing ("it")
+    person_mentions: list[PersonMention] = field(default_factory=list)
+    # (name, sentence number, whether it was a clause subject, body span): subjects are what
+    # "the company" means
+    organisations: list[tuple[str, int, bool, Antecedent]] = field(default_factory=list)
+    places: list[Antecedent] = field(default_factory=list)
+    roles: dict[str, list[PersonMention]] = field(default_factory=dict)
+    last_subject: Antecedent | None = None  # the previous sentence's subject, when a thing ("it")
     sentence_number: int = 0
 
-    def person(self, name: str) -> Person:
-        for person in self.persons:
-            if person.name == name or person.name.split()[-1] == name:
-                self.persons.remove(person)
-                self.persons.append(person)
-                return person
+    def full_name(self, name: str) -> str:
+        """The one full name known for a bare name, else the name as it stands."""
+        if " " in name:
+            return name
+        matches = {person.name for person in self.persons if name in person.keys}
+        return matches.pop() if len(matches) == 1 else name
+
+    def mentions(self, doc: Doc) -> list[PersonMention]:
+        """The people the sentence names, in order, each tied to a person (see `_person_named`)."""
+        cached = doc.user_data.get("person_mentions")
+        if cached is not None:
+            return cached
+        found: list[PersonMention] = []
+        named = people_in(doc)
+        taken = {i for mention in named for i in range(mention.start, mention.end)}
+        bare = [
+            Mention(token.text, token.i, token.i + 1, [], None)
+            for token in doc
+            if token.i not in taken and _lone_proper_noun(token) and self.knows(token.text)
+        ]
+        offset = doc.user_data.get("body_start", 0)
+        roles: list[tuple[PersonMention, list[str]]] = []
+        for mention in sorted(named + bare, key=lambda mention: mention.start):
+            person = self._person_named(mention.name, found) or self._someone_named(mention.name)
+            span = doc[mention.start : mention.end]
+            found.append(
+                PersonMention(
+                    person=person,
+                    sentence=self.sentence_number,
+                    start=offset + span.start_char,
+                    end=offset + span.end_char,
+                    full=" " in mention.name,
+                    subject=_is_subject(span),
+                    in_phrase=_in_phrase(span.root),
+                    main_subject=_main_subject(span.root),
+                    clause=_clause_id(span.root, self.sentence_number),
+                    possessive=span.root.dep_ == "poss" or doc[min(span.end, len(doc) - 1)].tag_ == "POS",
+                )
+            )
+            roles.append((found[-1], mention.roles))
+            person.gender = person.gender or mention.gender or _role_gender(mention.roles)
+        doc.user_data["person_mentions"] = found
+        doc.user_data["mention_roles"] = roles
+        return found
+
+    def knows(self, name: str) -> bool:
+        return any(name in person.keys for person in self.persons)
+
+    def _someone_named(self, name: str) -> Person:
+        """A one-word name that is not certainly anyone known: someone new when no known person
+        goes by it, else one of several (`ambiguous`), who still counts when pronouns are resolved."""
+        if self.knows(name):
+            return Person(name, ambiguous=True)
         person = Person(name)
         self.persons.append(person)
         return person
 
-    def full_name(self, name: str) -> str:
+    def _person_named(self, name: str, earlier_here: list[PersonMention]) -> Person | None:
+        """A full name is that person (new or known). A bare name is the person whose full name
+        was last given with that word, provided no other person with the word was named since;
+        None when that is not certain."""
         if " " in name:
-            return name
-        return next((p.name for p in reversed(self.persons) if p.name.split()[-1] == name), name)
-
-    def mentions(self, doc: Doc) -> list[Mention]:
-        """People named in the sentence, bare surnames of people named before included."""
-        found = people_in(doc)
-        taken = {i for mention in found for i in range(mention.start, mention.end)}
-        for token in doc:
-            if token.i not in taken and _lone_proper_noun(token) and self.full_name(token.text) != token.text:
-                found.append(Mention(token.text, token.i, token.i + 1, [], None))
-        return sorted(found, key=lambda mention: mention.start)
+            known = next((person for person in self.persons if person.name == name), None)
+            if known is None:
+                known = Person(name)
+                self.persons.append(known)
+            return known
+        so_far = self.person_mentions + earlier_here
+        last_full = next(
+            (
+                index
+                for index in range(len(so_far) - 1, -1, -1)
+                if so_far[index].full and name in so_far[index].person.keys
+            ),
+            None,
+        )
+        if last_full is None:
+            return None
+        person = so_far[last_full].person
+        namesakes = {id(p) for p in self.persons if name in p.keys and " " in p.name}
+        if len(namesakes) > 1:
+            # Two people share the name ("Walter Hume" and his son "Callum Hume"): a bare "Hume"
+            # could be either, whoever was named last.
+            return None
+        since = so_far[last_full + 1 :]
+        if any(name in other.person.keys and other.person is not person for other in since):
+            return None
+        return person
 
     def observe(self, doc: Doc) -> None:
         mentions = self.mentions(doc)
-        for mention in mentions:
-            person = self.person(self.full_name(mention.name))
-            person.gender = person.gender or mention.gender
-            for role in mention.roles:
-                self.roles[role] = person.name
+        self.person_mentions += mentions
+        for mention, roles in doc.user_data.get("mention_roles", []):
+            for role in roles:
+                self.roles.setdefault(role, []).append(mention)
         people_spans = [(mention.start, mention.end) for mention in mentions]
+        offset = doc.user_data.get("body_start", 0)
         for entity in doc.ents:
-            if any(entity.start < end and start < entity.end for start, end in people_spans):
+            span = (offset + entity.start_char, offset + entity.end_char)
+            if any(span[0] < end and start < span[1] for start, end in people_spans):
                 continue
             name = entity_name(entity)
+            here = Antecedent(name, *span)
             if name and (entity.label_ == "ORG" or (entity.label_ == "GPE" and _is_subject(entity))):
-                self.organisations.append((name, self.sentence_number, _is_subject(entity)))
+                self.organisations.append((name, self.sentence_number, _is_subject(entity), here))
             if name and entity.label_ in {"GPE", "LOC"}:
-                self.places.append(name)
+                self.places.append(here)
         self.last_subject = _thing_subject(doc, self)
         self.sentence_number += 1
+
+
+def _role_gender(roles: list[str]) -> str | None:
+    genders = {_GENDERED_ROLES[role] for role in roles if role in _GENDERED_ROLES}
+    return genders.pop() if len(genders) == 1 else None
+
+
+def _in_phrase(token: Token) -> bool:
+    """Inside a prepositional phrase: "with <name>", "<name>'s friend" within one."""
+    while token.dep_ in {"compound", "poss", "appos", "conj"} and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj"
 
 
 @dataclass
@@ -165,10 +304,12 @@ def _mention(doc: Doc, start: int, end: int) -> Mention | None:
             gender = _HONORIFIC_GENDER.get(word, gender)
             if word in ROLE_NOUNS:
                 roles.append(word)
-    words = [t for t in doc[first:end] if t.tag_ != "POS" and t.text not in {"'s", "\u2019s"}]
-    if not words or not all(t.text[:1].isupper() for t in words):
+    tokens = [t for t in doc[first:end] if t.tag_ != "POS" and t.text not in {"'s", "\u2019s"}]
+    # Words as written: "Kim Jong-un" is three tokens but two words.
+    words = "".join(t.text_with_ws for t in tokens).split()
+    if not words or not all(word[:1].isupper() for word in words):
         return None
-    return Mention(" ".join(t.text for t in words), first, end, roles, gender)
+    return Mention(" ".join(words), first, end, roles, gender)
 
 
 def _is_subject(entity: Span) -> bool:
@@ -194,20 +335,307 @@ def _roles_of(entity: Span) -> list[str]:
 
 
 def decontextualise(claim: AtomicClaim, doc: Doc, memory: EntityMemory) -> None:
-    """Pronouns and short references in the claim's text become the entity they point to."""
+    """References in the claim become what they point to, only when exactly one antecedent fits.
+
+    Each rewrite is recorded with the mention that justified it; a reference that stays as written
+    because its antecedent is not certain marks the claim `needs_context`.
+    """
     for token in claim.tokens:
         if token.i in claim.replacements or inside_quotation(token):
             continue
-        replacement = _reference(token, doc, memory)
-        if replacement and not _already_named(claim, token, replacement):
-            claim.replacements[token.i] = replacement
-            for determiner in (child for child in token.children if child.dep_ == "det"):
-                claim.replacements[determiner.i] = ""
-    for token in claim.tokens:
-        if token.i not in claim.replacements and _lone_proper_noun(token):
-            full = memory.full_name(token.text)
-            if full != token.text and not _already_named(claim, token, full):
-                claim.replacements[token.i] = full
+        if not _is_reference(token, memory):
+            continue
+        antecedent = _reference(token, doc, memory)
+        if antecedent is None:
+            claim.needs_context = claim.needs_context or _needs_antecedent(token)
+            continue
+        replacement = (
+            possessive(antecedent.text)
+            if _is_possessive(token) and token.lower_ not in {"its"}
+            else antecedent.text
+        )
+        if token.lower_ == "its":
+            replacement = possessive(antecedent.text)
+        if _already_named(claim, token, antecedent.text):
+            continue
+        claim.replacements[token.i] = replacement
+        first = token
+        for determiner in (child for child in token.children if child.dep_ == "det"):
+            claim.replacements[determiner.i] = ""
+            first = determiner if determiner.i < first.i else first
+        _record(claim, doc, first, token, replacement, antecedent)
+
+
+def _record(
+    claim: AtomicClaim, doc: Doc, first: Token, last: Token, replacement: str, antecedent: Antecedent
+) -> None:
+    offset = doc.user_data.get("body_start", 0)
+    start, end = offset + first.idx, offset + last.idx + len(last.text)
+    claim.rewrites.append(
+        {
+            "start": start,
+            "end": end,
+            "original": doc.text[first.idx : last.idx + len(last.text)],
+            "replacement": replacement,
+            "antecedent_start": antecedent.start,
+            "antecedent_end": antecedent.end,
+        }
+    )
+
+
+def _is_possessive(token: Token) -> bool:
+    return token.tag_ == "PRP$" or token.lower_ == "hers"
+
+
+def _is_reference(token: Token, memory: EntityMemory) -> bool:
+    word = token.lower_
+    if word in _MALE or word in _FEMALE:
+        return True
+    if word in {"it", "its"}:
+        return token.dep_ in {"nsubj", "nsubjpass", "poss"}
+    if token.pos_ == "NOUN" and _bare_definite(token):
+        return True
+    # A bare name that is part of someone's full name ("Ruiz" after "Ana Ruiz").
+    known = any(token.text in person.keys and " " in person.name for person in memory.persons)
+    return known and _lone_proper_noun(token) and token.ent_type_ in {"", "PERSON"}
+
+
+def _needs_antecedent(token: Token) -> bool:
+    """An unresolved reference that leaves the claim unreadable alone: a person pronoun or a bare
+    name (not "the city", whose claim still reads)."""
+    word = token.lower_
+    return word in _MALE or word in _FEMALE or (token.pos_ == "PROPN" and token.text[:1].isupper())
+
+
+def _already_named(claim: AtomicClaim, token: Token, name: str) -> bool:
+    earlier = " ".join(claim.replacements.get(t.i, t.text) for t in claim.tokens if t.i < token.i)
+    return name in earlier or name.split()[-1] in earlier.split()
+
+
+def _reference(token: Token, doc: Doc, memory: EntityMemory) -> Antecedent | None:
+    word = token.lower_
+    if word in _MALE or word in _FEMALE:
+        return _person_for_pronoun(token, doc, memory, "male" if word in _MALE else "female")
+    if word in {"it", "its"}:
+        return _it_reference(token, doc, memory)
+    if token.pos_ == "NOUN" and _bare_definite(token):
+        return _definite_reference(token, doc, memory)
+    mention = next(
+        (m for m in memory.mentions(doc) if m.start == doc.user_data.get("body_start", 0) + token.idx), None
+    )
+    if mention is None or mention.full:
+        return None
+    return _antecedent_mention(mention.person, memory, doc, before=mention.start)
+
+
+def _antecedent_mention(person: Person, memory: EntityMemory, doc: Doc, *, before: int) -> Antecedent | None:
+    """The person's last full-name mention before `before` (the one a bare name or pronoun leans on)."""
+    candidates = [
+        m
+        for m in memory.person_mentions + memory.mentions(doc)
+        if m.person is person and m.full and m.start < before
+    ]
+    if not candidates:
+        return None
+    last = candidates[-1]
+    return Antecedent(person.name, last.start, last.end)
+
+
+# Who an unresolved pronoun stands for: someone, so a later pronoun does not skip over them.
+SOMEONE = "\u2026"
+REMEMBER_UNRESOLVED = False
+
+
+def _person_for_pronoun(token: Token, doc: Doc, memory: EntityMemory, gender: str) -> Antecedent | None:
+    """Resolve once per token (a shared subject is visited by each clause), and remember the
+    pronoun as a mention of whoever it means, so the next pronoun sees the chain."""
+    resolved: dict[int, Antecedent | None] = doc.user_data.setdefault("pronouns", {})
+    if token.i in resolved:
+        return resolved[token.i]
+    antecedent, person = _pronoun_antecedent(token, doc, memory, gender)
+    resolved[token.i] = antecedent
+    if person is None and not REMEMBER_UNRESOLVED:
+        return antecedent
+    offset = doc.user_data.get("body_start", 0)
+    mentions = memory.mentions(doc)
+    mentions.append(
+        PersonMention(
+            person=person or Person(SOMEONE, gender),
+            sentence=memory.sentence_number,
+            start=offset + token.idx,
+            end=offset + token.idx + len(token.text),
+            full=False,
+            subject=token.dep_ in SUBJECTS,
+            in_phrase=_in_phrase(token) or (token.dep_ == "poss" and _in_phrase(token.head)),
+            main_subject=_main_subject(token),
+            possessive=token.dep_ == "poss",
+            pronoun=True,
+            clause=_clause_id(token, memory.sentence_number),
+        )
+    )
+    mentions.sort(key=lambda mention: mention.start)
+    return antecedent
+
+
+def _pronoun_antecedent(
+    token: Token, doc: Doc, memory: EntityMemory, gender: str
+) -> tuple[Antecedent | None, Person | None]:
+    """The person a he/she means (see `antecedents`), with the mention that justifies the rewrite."""
+    offset = doc.user_data.get("body_start", 0)
+    at = offset + token.idx
+    here = [m for m in memory.mentions(doc) if m.end <= at]
+    earlier = memory.person_mentions
+    if here:
+        last_sentence = memory.sentence_number
+    elif earlier:
+        last_sentence = earlier[-1].sentence
+    else:
+        return None, None
+    window = [m for m in earlier if m.sentence >= last_sentence - antecedents.WINDOW] + here
+    window = [m for m in window if m.person.gender in {None, gender} and not m.person.name.isupper()]
+    people: dict[int, list[PersonMention]] = {}
+    for mention in window:
+        people.setdefault(id(mention.person), []).append(mention)
+    groups = list(people.values())
+    site = antecedents.Site(
+        sentence=memory.sentence_number,
+        start=at,
+        subject=token.dep_ in SUBJECTS,
+        possessive=token.dep_ == "poss",
+        in_phrase=_in_phrase(token) or (token.dep_ == "poss" and _in_phrase(token.head)),
+        object=token.dep_ in {"dobj", "pobj", "dative", "iobj"},
+        clause=_clause_id(token, memory.sentence_number),
+        above=frozenset(_clauses_above(token, memory.sentence_number)),
+    )
+    everything = memory.person_mentions + here
+    totals = [sum(m.person is group[0].person for m in everything) for group in groups]
+    gendered = [group[0].person.gender == gender for group in groups]
+    index = antecedents.choose(
+        site,
+        [[m.seen() for m in group] for group in groups],
+        [group[0].person.name for group in groups],
+        totals,
+        gendered,
+    )
+    if index is None:
+        return None, None
+    chosen = groups[index][0].person
+    if chosen.name == SOMEONE or chosen.ambiguous:
+        return None, chosen
+    chosen.gender = chosen.gender or gender
+    last = groups[index][-1]
+    full = _antecedent_mention(chosen, memory, doc, before=at)
+    return full or Antecedent(chosen.name, last.start, last.end), chosen
+
+
+def _clause(token: Token) -> Token:
+    """The verb of the clause a word belongs to."""
+    while token.pos_ not in {"VERB", "AUX"} and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def _clause_id(token: Token, sentence: int) -> int:
+    return sentence * 10_000 + _clause(token).i
+
+
+def _clauses_above(token: Token, sentence: int) -> list[int]:
+    verb = _clause(token)
+    above = []
+    while verb.head.i != verb.i:
+        verb = _clause(verb.head)
+        above.append(sentence * 10_000 + verb.i)
+    return above
+
+
+def _main_subject(token: Token) -> bool:
+    while token.dep_ in {"compound", "appos", "conj"} and token.head.i != token.i:
+        token = token.head
+    return token.dep_ in SUBJECTS and token.head.dep_ == "ROOT"
+
+
+def _definite_reference(token: Token, doc: Doc, memory: EntityMemory) -> Antecedent | None:
+    lemma = token.lemma_.lower()
+    offset = doc.user_data.get("body_start", 0)
+    if lemma in ORG_NOUNS:
+        return _recent_organisation(token, doc, memory)
+    if lemma in PLACE_NOUNS:
+        places = [
+            Antecedent(entity_name(e), offset + e.start_char, offset + e.end_char)
+            for e in doc.ents
+            if e.label_ == "GPE" and e.end <= token.i
+        ]
+        candidates = places or memory.places
+        return candidates[-1] if candidates else None
+    if lemma in ROLE_NOUNS:
+        # "the leader": only when the article gave that role to exactly one person.
+        holders = memory.roles.get(lemma, [])
+        people = {mention.person.name for mention in holders}
+        if len(people) != 1:
+            return None
+        last = holders[-1]
+        return Antecedent(last.person.name, last.start, last.end)
+    return None
+
+
+def _recent_organisation(token: Token, doc: Doc, memory: EntityMemory) -> Antecedent | None:
+    """The organisation named with this noun ("the bank" → "Northern Bank"), else the one most
+    recently the subject of a clause; None rather than a guess."""
+    noun = token.lower_
+    offset = doc.user_data.get("body_start", 0)
+    here = [
+        (
+            entity_name(e),
+            _is_subject(e),
+            Antecedent(entity_name(e), offset + e.start_char, offset + e.end_char),
+        )
+        for e in doc.ents
+        if e.label_ == "ORG" and e.end <= token.i
+    ]
+    known = [(name, subject, span) for name, _, subject, span in memory.organisations] + here
+    named_so = [span for name, _, span in known if noun in name.lower().split()]
+    subjects = [span for name, subject, span in known if subject and not name.lower().startswith(noun)]
+    candidates = named_so or subjects
+    return candidates[-1] if candidates else None
+
+
+def _it_reference(token: Token, doc: Doc, memory: EntityMemory) -> Antecedent | None:
+    """ "it" is the subject of the sentence's main clause, else of the sentence before."""
+    clause = token.head if token.dep_ != "poss" else token.head.head
+    if _dummy_it(token, clause):
+        return None
+    local_subjects = [c for c in clause.children if c.dep_ in SUBJECTS and c.i != token.i]
+    subject = _thing_subject(doc, memory)
+    root_subject = _root_subject(doc)
+    if root_subject is not None and root_subject.i < token.i and root_subject.i != token.i:
+        if all(c.i == root_subject.i or c.pos_ == "PRON" for c in local_subjects):
+            return subject
+        return None
+    if token.dep_ == "poss" and local_subjects:
+        return None
+    return memory.last_subject
+
+
+def _thing_subject(doc: Doc, memory: EntityMemory) -> Antecedent | None:
+    """The main clause's subject as words, when it is a singular thing (not a person, not "it")."""
+    subject = _root_subject(doc)
+    if (
+        subject is None
+        or subject.pos_ not in {"NOUN", "PROPN"}
+        or subject.tag_ not in {"NN", "NNP"}
+        or subject.ent_type_ in {"PERSON", "NORP"}
+        or subject.lemma_.lower() in ROLE_NOUNS
+        or memory.knows(subject.text)
+    ):
+        return None
+    if _bare_definite(subject):
+        resolved = _definite_reference(subject, doc, memory)
+        if resolved:
+            return resolved
+    words = [t for t in subject.subtree if not inside_clause(t, subject)]
+    offset = doc.user_data.get("body_start", 0)
+    start, end = offset + words[0].idx, offset + words[-1].idx + len(words[-1].text)
+    return Antecedent(tidy(" ".join(t.text for t in words)).rstrip("."), start, end)
 
 
 def _lone_proper_noun(token: Token) -> bool:
@@ -225,29 +653,6 @@ def _lone_proper_noun(token: Token) -> bool:
     )
 
 
-def _already_named(claim: AtomicClaim, token: Token, replacement: str) -> bool:
-    earlier = " ".join(claim.replacements.get(t.i, t.text) for t in claim.tokens if t.i < token.i)
-    name = replacement.removesuffix("\u2019s").removesuffix("\u2019")
-    return name in earlier or name.split()[-1] in earlier.split()
-
-
-def _reference(token: Token, doc: Doc, memory: EntityMemory) -> str | None:
-    word = token.lower_
-    if word in _MALE or word in _FEMALE:
-        person = _person_before(token, doc, memory, "male" if word in _MALE else "female")
-        if person is None:
-            return None
-        return possessive(person) if token.tag_ == "PRP$" or word == "hers" else person
-    if word in {"it", "its"} and token.dep_ in {"nsubj", "nsubjpass", "poss"}:
-        thing = _it_reference(token, doc, memory)
-        if thing:
-            return possessive(thing) if word == "its" else thing
-        return None
-    if token.pos_ == "NOUN" and _bare_definite(token):
-        return _definite_reference(token, doc, memory)
-    return None
-
-
 def _bare_definite(token: Token) -> bool:
     """ "the company", not "the company's new plant" head or "a company"."""
     left = list(token.lefts)
@@ -256,48 +661,6 @@ def _bare_definite(token: Token) -> bool:
         and left[0].lower_ == "the"
         and not any(child.dep_ in {"prep", "relcl", "acl", "appos"} for child in token.rights)
     )
-
-
-def _definite_reference(token: Token, doc: Doc, memory: EntityMemory) -> str | None:
-    lemma = token.lemma_.lower()
-    if lemma in ORG_NOUNS:
-        return _recent_organisation(token, doc, memory)
-    if lemma in PLACE_NOUNS:
-        places = [entity_name(e) for e in doc.ents if e.label_ == "GPE" and e.end <= token.i]
-        candidates = places or memory.places
-        return candidates[-1] if candidates else None
-    if lemma in ROLE_NOUNS:
-        return memory.roles.get(lemma)
-    return None
-
-
-def _recent_organisation(token: Token, doc: Doc, memory: EntityMemory) -> str | None:
-    """The organisation named with this noun ("the bank" → "Northern Bank"), else the one most
-    recently the subject of a clause; None rather than a guess."""
-    noun = token.lower_
-    here = [(entity_name(e), _is_subject(e)) for e in doc.ents if e.label_ == "ORG" and e.end <= token.i]
-    known = [(name, subject) for name, _, subject in memory.organisations] + here
-    named_so = [name for name, _ in known if noun in name.lower().split()]
-    subjects = [name for name, subject in known if subject and not name.lower().startswith(noun)]
-    candidates = named_so or subjects
-    return candidates[-1] if candidates else None
-
-
-def _it_reference(token: Token, doc: Doc, memory: EntityMemory) -> str | None:
-    """ "it" is the subject of the sentence's main clause, else of the sentence before."""
-    clause = token.head if token.dep_ != "poss" else token.head.head
-    if _dummy_it(token, clause):
-        return None
-    local_subjects = [c for c in clause.children if c.dep_ in SUBJECTS and c.i != token.i]
-    subject = _thing_subject(doc, memory)
-    root_subject = _root_subject(doc)
-    if root_subject is not None and root_subject.i < token.i and root_subject.i != token.i:
-        if all(c.i == root_subject.i or c.pos_ == "PRON" for c in local_subjects):
-            return subject
-        return None
-    if token.dep_ == "poss" and local_subjects:
-        return None
-    return memory.last_subject
 
 
 def _dummy_it(token: Token, clause: Token) -> bool:
@@ -312,37 +675,3 @@ def _dummy_it(token: Token, clause: Token) -> bool:
 def _root_subject(doc: Doc) -> Token | None:
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     return next((c for c in root.children if c.dep_ in SUBJECTS), None) if root is not None else None
-
-
-def _thing_subject(doc: Doc, memory: EntityMemory) -> str | None:
-    """The main clause's subject as words, when it is a singular thing (not a person, not "it")."""
-    subject = _root_subject(doc)
-    if (
-        subject is None
-        or subject.pos_ not in {"NOUN", "PROPN"}
-        or subject.tag_ not in {"NN", "NNP"}
-        or subject.ent_type_ in {"PERSON", "NORP"}
-        or subject.lemma_.lower() in ROLE_NOUNS
-        or memory.full_name(subject.text) != subject.text
-    ):
-        return None
-    if _bare_definite(subject):
-        resolved = _definite_reference(subject, doc, memory)
-        if resolved:
-            return resolved
-    words = [t for t in subject.subtree if not inside_clause(t, subject)]
-    return tidy(" ".join(t.text for t in words)).rstrip(".")
-
-
-def _person_before(token: Token, doc: Doc, memory: EntityMemory, gender: str) -> str | None:
-    here = [mention for mention in memory.mentions(doc) if mention.end <= token.i]
-    for mention in reversed(here):
-        person = memory.person(memory.full_name(mention.name))
-        if person.gender in {None, gender}:
-            person.gender = gender
-            return person.name
-    for person in reversed(memory.persons):
-        if person.gender in {None, gender}:
-            person.gender = gender
-            return person.name
-    return None

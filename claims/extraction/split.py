@@ -64,7 +64,45 @@ def _contrast(token: Token) -> bool:
 
 
 def split_sentence(doc: Doc) -> list[AtomicClaim]:
+    """Atomic claims, each a whole clause: a split that would leave a piece without a subject or a
+    finite verb ("Who pushes …", "Promising to …", "That the two had agreed …") is not made, and
+    the piece stays inside the larger claim."""
     heads = clause_heads(doc)
+    while True:
+        claims = _claims_for(heads)
+        fragments = {
+            head.i for head, claim in claims if head.dep_ != "ROOT" and not _whole_clause(claim, head)
+        }
+        if not fragments:
+            return [claim for _, claim in claims]
+        heads = [head for head in heads if head.i not in fragments]
+
+
+_FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+_RELATIVE_WORDS = {"who", "which", "whom", "whose", "that", "where", "when"}
+
+
+def _whole_clause(claim: AtomicClaim, head: Token) -> bool:
+    """A subject and a finite verb, and no subordinating word left at the front."""
+    words = [
+        token for token in claim.tokens if claim.replacements.get(token.i, token.text) and not token.is_punct
+    ]
+    if not words:
+        return False
+    first = words[0]
+    if first.i not in claim.replacements and (first.lower_ in _RELATIVE_WORDS or first.dep_ == "mark"):
+        return False
+    finite = any(
+        token.tag_ in _FINITE_TAGS or claim.replacements.get(token.i, "").startswith(("was ", "were "))
+        for token in claim.tokens
+    )
+    subject = head.dep_ in {"relcl", "acl"} or any(
+        token.dep_ in SUBJECTS and token.lower_ not in _RELATIVE_WORDS for token in claim.tokens
+    )
+    return finite and subject
+
+
+def _claims_for(heads: list[Token]) -> list[tuple[Token, AtomicClaim]]:
     head_set = {head.i for head in heads}
     claims = []
     for head in heads:
@@ -81,7 +119,7 @@ def split_sentence(doc: Doc) -> list[AtomicClaim]:
             _rewrite_relative_pronoun(claim, head)
         elif head.dep_ == "acl":
             claim.replacements[head.i] = ("were " if _plural(head.head) else "was ") + head.text
-        claims.append(claim)
+        claims.append((head, claim))
     return claims
 
 

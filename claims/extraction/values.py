@@ -32,7 +32,7 @@ def claim_dates(doc: Doc, atom: AtomicClaim, context: normalisation.DateContext)
         inside = any(start >= s and end <= e for s, e in covered)
         token = doc.char_span(start, end, alignment_mode="expand")
         if not inside and token is not None and token.root.i in indexes:
-            found.append({"text": text[start:end], "date": f"{text[start:end]}-01-01", "precision": "year"})
+            found.append(normalisation.parse_year(text[start:end], int(text[start:end])))
     return found
 
 

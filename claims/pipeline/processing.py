@@ -13,6 +13,7 @@ from django.db import transaction
 from claims.extraction.claim import ExtractedClaim
 from claims.extraction.language import unsupported_language_message
 from claims.models import (
+    REWRITE_KEYS,
     Article,
     Claim,
 )
@@ -124,6 +125,8 @@ def claims_replace(
             quantities=item.quantities,
             dates=item.dates,
             flags=item.flags,
+            rewrites=[{key: rewrite[key] for key in REWRITE_KEYS} for rewrite in item.rewrites],
+            needs_context=item.needs_context,
         )
         for index, item in enumerate(extracted)
     )

@@ -11,7 +11,14 @@ from claims.services.articles import (
     article_submit,
     team_for_submission,
 )
-from claims.services.claims import UNCHANGED, claim_merge, claim_unmerge, claim_update, claims_assign
+from claims.services.claims import (
+    UNCHANGED,
+    claim_merge,
+    claim_rewrite_drop,
+    claim_unmerge,
+    claim_update,
+    claims_assign,
+)
 from claims.services.suggestions import suggestion_confirm, suggestion_reject
 from claims.services.verdicts import (
     verdict_create,
@@ -36,6 +43,7 @@ __all__ = [
     "article_reprocess",
     "article_submit",
     "claim_merge",
+    "claim_rewrite_drop",
     "claim_unmerge",
     "claim_update",
     "claims_assign",

@@ -74,12 +74,16 @@ def claim_write(*, claim_id: int, expected_version: int, changes: dict[str, Any]
     )
     if updated == 0:
         current = Claim.objects.filter(pk=claim_id).values_list("version", flat=True).first()
-        raise Conflict(
-            f"The claim changed since you read it (you sent version {expected_version}, "
-            f"it is now {current}). Reload it and apply your change again.",
-            fields={"version": [f"Current version is {current}."]},
-        )
+        raise _stale(expected_version=expected_version, current=current)
     return Claim.objects.select_related("article__team").get(pk=claim_id)
+
+
+def _stale(*, expected_version: int, current: int | None) -> Conflict:
+    return Conflict(
+        f"The claim changed since you read it (you sent version {expected_version}, "
+        f"it is now {current}). Reload it and apply your change again.",
+        fields={"version": [f"Current version is {current}."]},
+    )
 
 
 def claim_update(
@@ -95,19 +99,79 @@ def claim_update(
     access.require(access.can_edit_claim(by, claim), "Only editors of the claim's team may change it.")
     changes = _claim_changes(claim=claim, text=text, status=status, assigned_to=assigned_to)
     with transaction.atomic():
-        before = Claim.objects.select_for_update().filter(pk=claim.pk).first()
-        if before is None:
-            raise NotFound("The claim no longer exists.")
-        updated = claim_write(claim_id=claim.pk, expected_version=expected_version, changes=changes)
-        audit_record_create(
-            actor=by,
+        before = _claim_locked(claim)
+        return _claim_change(
+            before=before,
+            by=by,
+            expected_version=expected_version,
+            changes=changes,
             action="claim_updated",
-            target=updated,
-            claim=updated,
-            before=snapshot(before, CLAIM_AUDIT_FIELDS),
-            after=snapshot(updated, CLAIM_AUDIT_FIELDS),
+            audited=CLAIM_AUDIT_FIELDS,
         )
+
+
+def _claim_locked(claim: Claim) -> Claim:
+    before = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+    if before is None:
+        raise NotFound("The claim no longer exists.")
+    return before
+
+
+def _claim_change(
+    *,
+    before: Claim,
+    by: User | AnonymousUser,
+    expected_version: int,
+    changes: dict[str, Any],
+    action: str,
+    audited: list[str],
+) -> Claim:
+    """Write `changes` to a locked claim on the version the caller read, with an audit record."""
+    updated = claim_write(claim_id=before.pk, expected_version=expected_version, changes=changes)
+    audit_record_create(
+        actor=by,
+        action=action,
+        target=updated,
+        claim=updated,
+        before=snapshot(before, audited),
+        after=snapshot(updated, audited),
+    )
     return updated
+
+
+def claim_rewrite_drop(*, claim: Claim, index: int, by: User | AnonymousUser, expected_version: int) -> Claim:
+    """Undo one rewrite: the claim text says the article's words again, and the rewrite is gone.
+
+    The claim then leans on the article for that reference, so it is flagged `needs_context`.
+    A stale `expected_version` raises Conflict, as does a text an editor reworded so that it no
+    longer holds the rewritten words.
+    """
+    access.require(access.can_edit_claim(by, claim), "Only editors of the claim's team may change it.")
+    # Read outside the lock, so the new vector is computed without holding it; the write below
+    # lands only on this same version.
+    current = Claim.objects.select_related("article").filter(pk=claim.pk).first()
+    if current is None:
+        raise NotFound("The claim no longer exists.")
+    if current.version != expected_version:
+        raise _stale(expected_version=expected_version, current=current.version)
+    if not 0 <= index < len(current.rewrites):
+        raise NotFound(f"This claim has no rewrite {index}; reload it to see its rewrites.")
+    text = current.text_without_rewrite(index)
+    changes = {
+        "text": text,
+        "embedding": vector_or_none(text),
+        "rewrites": current.rewrites[:index] + current.rewrites[index + 1 :],
+        "needs_context": True,
+    }
+    with transaction.atomic():
+        return _claim_change(
+            before=_claim_locked(claim),
+            by=by,
+            expected_version=expected_version,
+            changes=changes,
+            action="claim_rewrite_dropped",
+            audited=["text", "rewrites", "needs_context", "version"],
+        )
 
 
 def claims_assign(

@@ -20,6 +20,7 @@ from claims.web.forms import (
     ClaimTextForm,
     EvidenceForm,
     ReviewRejectForm,
+    RewriteDropForm,
     VerdictForm,
 )
 from claims.web.shortcuts import INVALID, checkworthiness_threshold, domain_errors, is_htmx, reverse_or_none
@@ -52,6 +53,7 @@ def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str
         "related": selectors.related_claims(claim=claim, user=user, similar=_similar(claim, user)),
         "suggestions": selectors.suggested_duplicates(claim=claim, user=user),
         "history": selectors.claim_history(claim=claim, user=user),
+        "rewrites": highlights.rewrites_shown(claim),
         "can_edit": access.can_edit_claim(user, claim),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(),
         "status_form": ClaimStatusForm(initial={"status": claim.status, "version": claim.version}),
@@ -155,6 +157,21 @@ def claim_text(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return after_write(request, claim, "Wording saved.")
     return panel_invalid(request, claim, refused.message, text_form=form)
+
+
+@login_required
+@require_POST
+def claim_rewrite_drop(request: HttpRequest, pk: int, index: int) -> HttpResponse:
+    claim = visible_claim_or_404(request, pk)
+    form = RewriteDropForm(request.POST)
+    if not form.is_valid():
+        return panel_invalid(request, claim, "Reload the claim and try again.")
+    with domain_errors() as refused:
+        services.claim_rewrite_drop(
+            claim=claim, index=index, by=request.user, expected_version=form.cleaned_data["version"]
+        )
+        return after_write(request, claim, "Rewrite dropped: the claim says the article's words again.")
+    return panel_invalid(request, claim, refused.message)
 
 
 @login_required

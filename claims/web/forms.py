@@ -120,6 +120,10 @@ class ClaimTextForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class RewriteDropForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class QueueFilterForm(forms.Form):
     NEEDS_WORK = "needs_work"
     ANY = "any"
@@ -131,6 +135,7 @@ class QueueFilterForm(forms.Form):
     article = forms.ModelChoiceField(queryset=Article.objects.none(), required=False, empty_label="All")
     mine = forms.BooleanField(label="Assigned to me", required=False)
     has_flags = forms.BooleanField(label="Has consistency flags", required=False)
+    needs_context = forms.BooleanField(label="Needs context", required=False)
     has_suggestions = forms.BooleanField(label="Has suggested duplicates", required=False)
 
     def __init__(self, *args: Any, articles: QuerySet[Article], **kwargs: Any) -> None:
@@ -148,6 +153,7 @@ class QueueFilterForm(forms.Form):
             "article": data.get("article"),
             "assigned_to_me": bool(data.get("mine")),
             "flagged": bool(data.get("has_flags")),
+            "needs_context": bool(data.get("needs_context")),
             "with_pending_suggestions": bool(data.get("has_suggestions")),
         }
 

@@ -4,6 +4,9 @@ Atomic claims may share or overlap spans, so the body is split at every claim bo
 segment lists every claim covering it (outermost first) and the template nests one element per
 claim around it. Every claim thus keeps its own `data-claim-id` elements, and a tag after its
 last character names it in text, so colour is never the only signal.
+
+A claim's rewrites point into the same body: the panel lists them with their offsets, and the
+page's script highlights the mention each one names.
 """
 
 import itertools
@@ -54,6 +57,37 @@ def marks_for(claims: list[Claim], verdicts: dict[int, Verdict], threshold: floa
             low=claim.checkworthiness < threshold,
         )
         for number, claim in enumerate(claims, start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class RewriteShown:
+    """One rewrite of a claim as its panel lists it: its position, words and the mention it names."""
+
+    index: int
+    original: str
+    replacement: str
+    start: int
+    end: int
+    antecedent: str
+    antecedent_start: int
+    antecedent_end: int
+
+
+def rewrites_shown(claim: Claim) -> list[RewriteShown]:
+    body = claim.article.body
+    return [
+        RewriteShown(
+            index=index,
+            original=rewrite["original"],
+            replacement=rewrite["replacement"],
+            start=rewrite["start"],
+            end=rewrite["end"],
+            antecedent=body[rewrite["antecedent_start"] : rewrite["antecedent_end"]],
+            antecedent_start=rewrite["antecedent_start"],
+            antecedent_end=rewrite["antecedent_end"],
+        )
+        for index, rewrite in enumerate(claim.rewrites)
     ]
 
 

@@ -17,6 +17,11 @@ urlpatterns = [
     path("claims/<int:pk>/", panel.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/status/", panel.claim_status, name="claim-status"),
     path("claims/<int:pk>/text/", panel.claim_text, name="claim-text"),
+    path(
+        "claims/<int:pk>/rewrites/<int:index>/drop/",
+        panel.claim_rewrite_drop,
+        name="claim-rewrite-drop",
+    ),
     path("claims/<int:pk>/assign-me/", panel.claim_assign_me, name="claim-assign-me"),
     path("claims/<int:pk>/evidence/", panel.evidence_add, name="evidence-add"),
     path(

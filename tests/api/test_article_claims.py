@@ -58,6 +58,8 @@ def expected_claim(claim_id, article, start, end, score, *, verdict=None, duplic
         "quantities": [],
         "dates": [],
         "flags": [],
+        "rewrites": [],
+        "needs_context": False,
         "verdict": verdict,
         "version": version,
     }

@@ -228,7 +228,12 @@ def test_it_counts_a_bare_surname_as_the_latest_mention():
         "Lena Fischer beat Maria Costa in the final on Saturday. "
         "Fischer, the world number two, collected $2 million. She has won 41 matches this season."
     )
-    assert texts_of(body)[-1] == "Lena Fischer has won 41 matches this season."
+    claims = claims_of(body)
+    assert claims[1].text.startswith("Lena Fischer")
+    # Two women were named: "She" is never given to the wrong one, and kept with a flag when unsure.
+    kept_or_named = {"Lena Fischer has won 41 matches this season.", "She has won 41 matches this season."}
+    assert claims[-1].text in kept_or_named
+    assert claims[-1].needs_context == claims[-1].text.startswith("She")
 
 
 def test_it_leaves_a_pronoun_alone_when_no_person_fits():
@@ -317,7 +322,15 @@ def test_it_reads_no_quantity_from_ordinals_scores_or_words_inside_words():
 def test_it_leaves_dates_out_of_quantities():
     claim = claims_of("The plant closed on March 3, 2015 after 40 years.")[0]
     assert [q["value"] for q in claim.quantities] == [40.0]
-    assert claim.dates == [{"text": "March 3, 2015", "date": "2015-03-03", "precision": "day"}]
+    assert claim.dates == [
+        {
+            "text": "March 3, 2015",
+            "date": "2015-03-03",
+            "precision": "day",
+            "start": "2015-03-03",
+            "end": "2015-03-03",
+        }
+    ]
 
 
 REFERENCE = DateContext(reference=date(2023, 11, 20), year=2023)
@@ -332,14 +345,14 @@ REFERENCE = DateContext(reference=date(2023, 11, 20), year=2023)
         ("March 2021", "2021-03-01", "month"),
         ("in May", "2023-05-01", "month"),
         ("2019", "2019-01-01", "year"),
-        ("just over five years ago", "2018-01-01", "year"),
-        ("two decades ago", "2003-01-01", "year"),
+        ("just over five years ago", "2017-11-20", "approximate"),
+        ("two decades ago", "1998-11-20", "approximate"),
         ("last year", "2022-01-01", "year"),
         ("the 1990s", "1990-01-01", "decade"),
     ],
 )
 def test_it_normalises_dates_against_the_reference(text, iso, precision):
-    assert parse_date(text, REFERENCE) == {"text": text, "date": iso, "precision": precision}
+    assert parse_date(text, REFERENCE).items() >= {"text": text, "date": iso, "precision": precision}.items()
 
 
 @pytest.mark.parametrize(
@@ -366,13 +379,37 @@ def test_it_reads_no_date_from_durations_and_ages(text):
 def test_it_takes_a_missing_year_from_the_article_and_relative_dates_from_its_own_dates():
     body = "The strike began on March 3, 2015. It ended on June 8. Talks had failed two years ago."
     claims = claims_of(body)
-    assert claims[1].dates == [{"text": "June 8", "date": "2015-06-08", "precision": "day"}]
-    assert claims[2].dates == [{"text": "two years ago", "date": "2013-01-01", "precision": "year"}]
+    assert claims[1].dates == [
+        {
+            "text": "June 8",
+            "date": "2015-06-08",
+            "precision": "day",
+            "start": "2015-06-08",
+            "end": "2015-06-08",
+        }
+    ]
+    assert claims[2].dates == [
+        {
+            "text": "two years ago",
+            "date": "2012-09-03",
+            "precision": "approximate",
+            "start": "2012-09-03",
+            "end": "2013-12-31",
+        }
+    ]
 
 
 def test_it_resolves_relative_dates_against_publication():
     (claim,) = claims_of("The factory closed just over five years ago.", published_at=datetime(2024, 2, 1))
-    assert claim.dates == [{"text": "just over five years ago", "date": "2019-01-01", "precision": "year"}]
+    assert claim.dates == [
+        {
+            "text": "just over five years ago",
+            "date": "2018-02-01",
+            "precision": "approximate",
+            "start": "2018-02-01",
+            "end": "2019-02-01",
+        }
+    ]
 
 
 def test_it_puts_a_planned_event_after_publication_and_a_past_one_before():

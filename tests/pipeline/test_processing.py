@@ -85,6 +85,37 @@ def test_it_stores_the_claims_the_extraction_stage_handed_over(team, alice, hand
     assert sum(claim.duplicate_of_id is not None for claim in stored) == 1
 
 
+def test_it_stores_the_rewrites_and_needs_context_the_extraction_stage_handed_over(team, alice):
+    body = "Mayor Ana Ruiz took office in 2021. She cut the transit budget by 12%. It was unpopular."
+    article = pending_article(team, alice, body)
+    she, it = body.index("She"), body.index("It was")
+    rewrite = {
+        "start": she,
+        "end": she + 3,
+        "original": "She",
+        "replacement": "Mayor Ana Ruiz",
+        "antecedent_start": 0,
+        "antecedent_end": 14,
+    }
+    extracted = [
+        # A key this version does not know (from a newer extraction worker) is not stored.
+        ExtractedClaim(
+            text="Mayor Ana Ruiz cut the transit budget by 12%.",
+            quote=body[she : it - 1],
+            start=she,
+            end=it - 1,
+            rewrites=[{**rewrite, "score": 0.97}],
+        ),
+        ExtractedClaim(
+            text="It was unpopular.", quote=body[it:], start=it, end=len(body), needs_context=True
+        ),
+    ]
+    sent = json.loads(json.dumps([claim.as_dict() for claim in extracted]))
+    assert store_article_claims(article.pk, "en", sent) == Article.Status.DONE
+    stored = list(article.claims.order_by("start").values_list("rewrites", "needs_context"))
+    assert stored == [([rewrite], False), ([], True)]
+
+
 def test_it_stores_an_unsupported_language_without_the_embedding_stage(team, alice, handed_over):
     article = pending_article(team, alice, GERMAN)
     assert extract_article(article.pk) == Article.Status.DONE

@@ -7,9 +7,11 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from claims import services
+from claims.extraction.claim import ExtractedClaim
 from claims.models import Article, content_hash
 from claims.pipeline.processing import article_process
 from tests.conftest import api_client_for
+from tests.factories import rewrite_of
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +85,8 @@ def test_it_records_english_and_returns_normalised_fields(alice):
     assert Article.objects.get(pk=created["id"]).language == "en"
     claims = client.get(f"{URL}{created['id']}/claims/?min_checkworthiness=0").json()["results"]
     elected = next(claim for claim in claims if "elected" in claim["text"])
-    assert elected["dates"] == [{"text": "June 8", "date": "2024-06-08", "precision": "day"}]
+    june_8 = {"text": "June 8", "date": "2024-06-08", "precision": "day"}
+    assert elected["dates"] == [june_8 | {"start": "2024-06-08", "end": "2024-06-08"}]
     trees = next(claim for claim in claims if "trees" in claim["text"])
     assert trees["text"] == "Maria Lopez promised to plant three million trees."
     assert trees["quantities"][0]["value"] == 3_000_000
@@ -113,8 +116,9 @@ def test_it_prints_claims_as_json_without_storing_them(article_file, capsys):
     assert Article.objects.count() == 0
     assert set(rows[0]) == {
         "text", "quote", "start", "end", "checkworthiness", "reason", "quantities", "dates", "flags",
-        "duplicate_of",
+        "duplicate_of", "rewrites", "needs_context",
     }  # fmt: skip
+    assert all(isinstance(row["rewrites"], list) and isinstance(row["needs_context"], bool) for row in rows)
     containers = next(row for row in rows if "containers" in row["text"])
     assert containers["quantities"][0]["si_value"] == 3_100_000
     assert containers["dates"][0]["date"] == "2023-01-01"
@@ -126,6 +130,37 @@ def test_it_prints_claims_as_a_table(article_file, capsys):
     assert out.splitlines()[0].split() == ["score", "start", "end", "claim"]
     assert "The port opened in 1907." in out
     assert "Maria Lopez said Maria Lopez expects 12% growth." in out or "expects 12% growth" in out
+
+
+def test_it_prints_rewrites_and_marks_needs_context(article_file, capsys, monkeypatch):
+    body = "Maria Lopez runs the port. She expects 12% growth. It grew."
+    she = body.index("She")
+    claims = [
+        ExtractedClaim(
+            text="Maria Lopez expects 12% growth.",
+            quote=body[she : body.index(" It")],
+            start=she,
+            end=body.index(" It"),
+            rewrites=[rewrite_of(body, "She", "Maria Lopez", "Maria Lopez")],
+        ),
+        ExtractedClaim(
+            text="It grew.", quote="It grew.", start=body.index("It"), end=len(body), needs_context=True
+        ),
+    ]
+    monkeypatch.setattr(
+        "claims.management.commands.extract_claims.extract_claims", lambda *args, **kwargs: claims
+    )
+    call_command("extract_claims", str(article_file), format="json")
+    rows = json.loads(capsys.readouterr().out)
+    assert [(row["rewrites"], row["needs_context"]) for row in rows] == [
+        (claims[0].rewrites, False),
+        ([], True),
+    ]
+    call_command("extract_claims", str(article_file), format="table")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].endswith("Maria Lopez expects 12% growth.")
+    assert lines[2].strip() == "~ She → Maria Lopez"
+    assert lines[3].endswith("It grew.  (needs context)")
 
 
 def test_it_explains_bad_command_input(tmp_path):

@@ -8,6 +8,7 @@ from claims import services
 from claims.extraction.pipeline import extract_claims
 from claims.models import Article, Team
 from claims.services import importing
+from tests.factories import rewrite_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -158,3 +159,30 @@ def test_it_marks_an_article_failed_when_extraction_breaks_and_imports_the_rest(
     assert summary.imported == 2 and [message for _, message in summary.failed] == ["parser broke"]
     bridge = Article.objects.get(team=team, body=TEXTS["bridge.txt"])
     assert bridge.status == "failed" and bridge.error == "parser broke" and not bridge.claims.exists()
+
+
+CLINIC_REWRITE = ("The clinic", "The Westside clinic", "Westside clinic")
+
+
+def test_it_stores_the_rewrites_and_needs_context_extraction_records(folder, monkeypatch):
+    real = extract_claims
+
+    def with_a_rewrite(body, **options):
+        claims = real(body, **options)
+        if "Westside clinic" in body:
+            clinic = next(claim for claim in claims if claim.quote.startswith("The clinic"))
+            clinic.text = clinic.text.replace("The clinic", "The Westside clinic", 1)
+            clinic.rewrites = [rewrite_of(body, *CLINIC_REWRITE)]
+            clinic.needs_context = True
+        return claims
+
+    monkeypatch.setattr("claims.extraction.pipeline.extract_claims", with_a_rewrite)
+    team = Team.objects.create(name="Wire desk")
+    importing.articles_import(
+        team=team, items=list(importing.items_from_paths([folder])), extract_in_process=False
+    )
+    article = Article.objects.get(team=team, body=TEXTS["clinic.txt"])
+    clinic = article.claims.get(quote__startswith="The clinic")
+    assert clinic.needs_context
+    assert clinic.text.startswith("The Westside clinic treated")
+    assert clinic.rewrites == [rewrite_of(article.body, *CLINIC_REWRITE)]

@@ -96,6 +96,13 @@ EXPECTED: dict[tuple[str, str], Expect] = {
         EDITORS_WRITE, claim_of, body=lambda w: {"text": "The council approved bus lines.", "version": 1}
     ),
     ("claim-assign-me", "POST"): Expect(EDITORS_WRITE, claim_of),
+    ("claim-rewrite-drop", "POST"): Expect(
+        EDITORS_WRITE,
+        lambda w: {"pk": w.rewritten.pk, "index": 0},
+        body=lambda w: {"version": 1},
+        done=lambda w, user: Claim.objects.get(pk=w.rewritten.pk).rewrites == [],
+        done_for=(False, False, True, False, True),
+    ),
     ("evidence-add", "POST"): Expect(
         EDITORS_WRITE, claim_of, body=lambda w: {"url": "https://stats.example.org/t", "stance": "refutes"}
     ),

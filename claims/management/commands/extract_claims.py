@@ -12,7 +12,7 @@ from claims.management.commands.ingest import parse_when
 
 FIELDS = (
     "text", "quote", "start", "end", "checkworthiness", "reason", "quantities", "dates", "flags",
-    "duplicate_of",
+    "duplicate_of", "rewrites", "needs_context",
 )  # fmt: skip
 
 
@@ -55,6 +55,9 @@ def table(rows: list[dict[str, Any]]) -> str:
             line += f"  (repeats claim {row['duplicate_of'] + 1})"
         if details:
             line += f"  [{'; '.join(details)}]"
+        if row["needs_context"]:
+            line += "  (needs context)"
         lines.append(line)
+        lines += [f"{'':>21}~ {r['original']} → {r['replacement']}" for r in row["rewrites"]]
         lines += [f"{'':>21}! {flag['message']}" for flag in row["flags"]]
     return "\n".join(lines)

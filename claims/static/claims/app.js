@@ -55,3 +55,85 @@
     }
   });
 })();
+
+// A rewrite in the claim panel: pointing at it or focusing it highlights, in the article body,
+// the mention it names and the words it replaced. Ranges come from body offsets, counted over
+// the body's text without the claim tags the page adds, so the claim spans stay untouched.
+(function () {
+  "use strict";
+  if (!(window.CSS && CSS.highlights && window.Highlight)) return;
+
+  // Body offsets count code points (Python); DOM offsets count UTF-16 units.
+  function unitsFor(text, codePoints) {
+    let units = 0;
+    for (const char of text) {
+      if (codePoints-- <= 0) break;
+      units += char.length;
+    }
+    return units;
+  }
+
+  function bodyRange(body, start, end) {
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT, {
+      acceptNode: (node) => (node.parentElement.closest("a.tag") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    });
+    const range = document.createRange();
+    let seen = 0;
+    let started = false;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const length = Array.from(node.data).length;
+      if (!started && start < seen + length) {
+        range.setStart(node, unitsFor(node.data, start - seen));
+        started = true;
+      }
+      if (started && end <= seen + length) {
+        range.setEnd(node, unitsFor(node.data, end - seen));
+        return range;
+      }
+      seen += length;
+    }
+    return null;
+  }
+
+  function clear() {
+    CSS.highlights.delete("rewrite-antecedent");
+    CSS.highlights.delete("rewrite-words");
+  }
+
+  function show(item, scroll) {
+    const body = document.getElementById("article-body");
+    if (!body) return;
+    const data = item.dataset;
+    const antecedent = bodyRange(body, +data.antecedentStart, +data.antecedentEnd);
+    const words = bodyRange(body, +data.start, +data.end);
+    if (antecedent) CSS.highlights.set("rewrite-antecedent", new Highlight(antecedent));
+    if (words) CSS.highlights.set("rewrite-words", new Highlight(words));
+    if (scroll && antecedent) {
+      const box = antecedent.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) {
+        antecedent.startContainer.parentElement.scrollIntoView({ block: "center" });
+      }
+    }
+  }
+
+  function rewriteOf(target) {
+    return target instanceof Element ? target.closest("#claim-panel li[data-antecedent-start]") : null;
+  }
+
+  document.addEventListener("mouseover", (event) => {
+    const item = rewriteOf(event.target);
+    if (item) show(item, false);
+  });
+  document.addEventListener("mouseout", (event) => {
+    if (rewriteOf(event.target) && rewriteOf(event.relatedTarget) !== rewriteOf(event.target)) clear();
+  });
+  document.addEventListener("focusin", (event) => {
+    const item = rewriteOf(event.target);
+    if (item) show(item, true);
+  });
+  document.addEventListener("focusout", (event) => {
+    if (rewriteOf(event.target) && rewriteOf(event.relatedTarget) !== rewriteOf(event.target)) clear();
+  });
+  // A swapped panel or body leaves the highlighted ranges pointing at text that is gone.
+  document.addEventListener("htmx:beforeSwap", clear);
+})();

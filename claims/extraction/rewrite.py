@@ -171,7 +171,7 @@ class EntityMemory:
                     possessive=span.root.dep_ == "poss" or doc[min(span.end, len(doc) - 1)].tag_ == "POS",
                 )
             )
-            roles.append((found[-1], mention.roles))
+            roles.append((found[-1], mention.roles + _age_roles(doc, mention.end)))
             person.gender = person.gender or mention.gender or _role_gender(mention.roles)
         doc.user_data["person_mentions"] = found
         doc.user_data["mention_roles"] = roles
@@ -241,6 +241,14 @@ class EntityMemory:
                 self.places.append(here)
         self.last_subject = _thing_subject(doc, self)
         self.sentence_number += 1
+
+
+def _age_roles(doc: Doc, end: int) -> list[str]:
+    """ "Jordan Pike, 19," is who "the teenager" later means."""
+    after = doc[end : end + 3]
+    aged = len(after) >= 2 and after[0].text == "," and after[1].text.isdigit()
+    return ["teenager"] if aged and 13 <= int(after[1].text) <= 19 else []
+    return []
 
 
 def _role_gender(roles: list[str]) -> str | None:

@@ -139,3 +139,16 @@ def test_it_leaves_no_fragment_in_the_demo_article():
         if claim.text.startswith(starts)
     ]
     assert fragments == []
+
+
+def test_it_calls_the_one_person_aged_13_to_19_the_teenager():
+    body = "Jordan Pike, 19, admitted causing death by dangerous driving. The teenager was driving at 87mph."
+    claim = claim_with(extract_claims(body), "87mph")
+    assert claim.text == "Jordan Pike was driving at 87mph."
+    assert claim.rewrites[0]["original"] == "The teenager"
+
+
+def test_it_keeps_the_teenager_when_two_people_are_teenagers():
+    body = "Jordan Pike, 19, and Liam Bevan, 18, raced on the A470. The teenager was driving at 87mph."
+    claim = claim_with(extract_claims(body), "87mph")
+    assert claim.text == "The teenager was driving at 87mph."

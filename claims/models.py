@@ -83,8 +83,24 @@ class Claim(models.Model):
     quote = models.TextField(help_text="The exact span of the article body: body[start:end].")
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+
+    class ScoreSource(models.TextChoices):
+        MODEL = "model", "Learned model"
+        CUES = "cues", "Hand-written cues"
+
     checkworthiness = models.FloatField(default=0.0)
-    reason = models.CharField(max_length=300, blank=True)
+    checkworthiness_source = models.CharField(
+        max_length=8,
+        choices=ScoreSource.choices,
+        default=ScoreSource.CUES,
+        help_text="What gave the score: the learned model (once embedded) or extraction's cues.",
+    )
+    reason = models.CharField(max_length=300, blank=True, help_text="The reasons, joined.")
+    reasons = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What raised or lowered the score most, in words, strongest first.",
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     embedding = EmbeddingField(dimensions=EMBEDDING_DIMENSIONS, null=True, blank=True)
     duplicate_of = models.ForeignKey(

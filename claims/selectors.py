@@ -40,7 +40,8 @@ FROM (
     SELECT claim.start, claim.id, json_build_object(
         'id', claim.id, 'article', claim.article_id, 'text', claim.text, 'quote', claim.quote,
         'start', claim.start, 'end', claim."end", 'checkworthiness', claim.checkworthiness,
-        'reason', claim.reason, 'status', claim.status, 'duplicate_of', claim.duplicate_of_id,
+        'checkworthiness_source', claim.checkworthiness_source, 'reason', claim.reason,
+        'reasons', claim.reasons, 'status', claim.status, 'duplicate_of', claim.duplicate_of_id,
         'quantities', claim.quantities, 'dates', claim.dates, 'flags', claim.flags,
         'rewrites', claim.rewrites, 'needs_context', claim.needs_context,
         'verdict', (

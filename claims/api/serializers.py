@@ -44,8 +44,23 @@ class RewritesField(serializers.JSONField):
     the SQL-built article claims page and this serializer give the same JSON."""
 
 
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class ReasonsField(serializers.JSONField):
+    """The stored list of words as it is, like the SQL-built article claims page gives it."""
+
+
 class ClaimOutputSerializer(serializers.ModelSerializer):
     verdict = serializers.SerializerMethodField()
+    checkworthiness_source = serializers.CharField(
+        read_only=True,
+        help_text="What gave `checkworthiness`: `model` (the learned model, once the claim is embedded) "
+        "or `cues` (extraction's hand-written cues).",
+    )
+    reasons = ReasonsField(
+        read_only=True,
+        help_text="What raised or lowered the check-worthiness most, in words, strongest first; "
+        "`reason` is the same, joined.",
+    )
     rewrites = RewritesField(
         read_only=True,
         help_text="Each reference the claim text rewrote (a pronoun, surname or role named in full), "
@@ -67,7 +82,9 @@ class ClaimOutputSerializer(serializers.ModelSerializer):
             "start",
             "end",
             "checkworthiness",
+            "checkworthiness_source",
             "reason",
+            "reasons",
             "status",
             "duplicate_of",
             "quantities",
@@ -94,7 +111,9 @@ CLAIM_EXAMPLE = {
     "start": 36,
     "end": 69,
     "checkworthiness": 0.86,
-    "reason": "a quantity",
+    "checkworthiness_source": "model",
+    "reason": "a number or quantity; names a person, place or organisation",
+    "reasons": ["a number or quantity", "names a person, place or organisation"],
     "status": "in_review",
     "duplicate_of": None,
     "quantities": [{"text": "12%", "value": 12, "unit": "percent"}],

@@ -19,6 +19,9 @@ class ExtractedClaim:
     end: int
     checkworthiness: float = 0.0
     reason: str = ""
+    # The same reasons as a list; "cues" until the embedding stage scores the claim with the model.
+    reasons: list[str] = field(default_factory=list)
+    checkworthiness_source: str = "cues"
     quantities: list[dict[str, Any]] = field(default_factory=list)
     dates: list[dict[str, Any]] = field(default_factory=list)
     flags: list[dict[str, Any]] = field(default_factory=list)

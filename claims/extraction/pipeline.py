@@ -144,6 +144,7 @@ def build_claim(
         end=end,
         checkworthiness=score,
         reason=reason,
+        reasons=reason.split("; "),
         quantities=quantities,
         dates=dates,
         rewrites=sorted(atom.rewrites, key=lambda rewrite: int(str(rewrite["start"]))),

@@ -13,7 +13,7 @@ import numpy as np
 from django.conf import settings
 
 from claims.models import Claim, ClaimSuggestion
-from claims.similarity import embeddings
+from claims.similarity import checkworthiness, embeddings
 from claims.similarity.facts import Facts, facts_agree, facts_of, token_count
 
 logger = logging.getLogger(__name__)
@@ -116,6 +116,8 @@ def ingest_vectors(
         except embeddings.EmbeddingModelUnavailable as error:
             logger.warning("Claims stored without embeddings: %s", error.message)
             return None
+    # The vectors are here anyway: the learned check-worthiness costs no second encoder pass.
+    checkworthiness.score_claims(extracted, vectors)
     repeats = near_duplicates(extracted, vectors)
     for item, first in zip(extracted, repeats, strict=True):
         if item.duplicate_of is None and first is not None:

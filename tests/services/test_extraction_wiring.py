@@ -110,14 +110,18 @@ def article_file(tmp_path):
     return path
 
 
+@pytest.mark.slow  # loads the embedding model, as the command does when it is installed
 def test_it_prints_claims_as_json_without_storing_them(article_file, capsys):
     call_command("extract_claims", str(article_file), published_at="2024-01-15", format="json")
     rows = json.loads(capsys.readouterr().out)
     assert Article.objects.count() == 0
     assert set(rows[0]) == {
-        "text", "quote", "start", "end", "checkworthiness", "reason", "quantities", "dates", "flags",
-        "duplicate_of", "rewrites", "needs_context",
+        "text", "quote", "start", "end", "checkworthiness", "checkworthiness_source", "reason", "reasons",
+        "quantities", "dates", "flags", "duplicate_of", "rewrites", "needs_context",
     }  # fmt: skip
+    # The embedding model is installed here: the command prints the scores an ingest would store.
+    assert {row["checkworthiness_source"] for row in rows} == {"model"}
+    assert all(row["reasons"] and 0 <= row["checkworthiness"] <= 1 for row in rows)
     assert all(isinstance(row["rewrites"], list) and isinstance(row["needs_context"], bool) for row in rows)
     containers = next(row for row in rows if "containers" in row["text"])
     assert containers["quantities"][0]["si_value"] == 3_100_000

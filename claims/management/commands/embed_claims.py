@@ -6,9 +6,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from claims.models import Claim
-from claims.similarity import embeddings
+from claims.similarity import checkworthiness, embeddings
 
 BATCH = 256
+SCORE_FIELDS = ["checkworthiness", "checkworthiness_source", "reason", "reasons"]
 
 
 class Command(BaseCommand):
@@ -43,6 +44,9 @@ class Command(BaseCommand):
         vectors = embeddings.embed_texts([claim.text for claim in batch])
         for claim, vector in zip(batch, vectors, strict=True):
             claim.embedding = vector
-        # Only the vector: a concurrent edit of the claim's text or status is not overwritten.
-        Claim.objects.bulk_update(batch, ["embedding"])
+        fields = ["embedding"]
+        if checkworthiness.score_claims(batch, vectors):  # once embedded, the model scores it
+            fields += SCORE_FIELDS
+        # Only the vector and score: a concurrent edit of the claim's text or status is not overwritten.
+        Claim.objects.bulk_update(batch, fields)
         return len(batch)

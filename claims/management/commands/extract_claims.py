@@ -7,12 +7,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.errors import DomainError
 from claims.extraction import cleaning
+from claims.extraction.claim import ExtractedClaim
 from claims.extraction.pipeline import extract_claims
 from claims.management.commands.ingest import parse_when
+from claims.similarity import embeddings
+from claims.similarity.duplicates import ingest_vectors
 
 FIELDS = (
-    "text", "quote", "start", "end", "checkworthiness", "reason", "quantities", "dates", "flags",
-    "duplicate_of", "rewrites", "needs_context",
+    "text", "quote", "start", "end", "checkworthiness", "checkworthiness_source", "reason", "reasons",
+    "quantities", "dates", "flags", "duplicate_of", "rewrites", "needs_context",
 )  # fmt: skip
 
 
@@ -39,11 +42,22 @@ class Command(BaseCommand):
             )
         except DomainError as error:
             raise CommandError(error.message) from error
+        scored_as_ingest(claims)
         rows = [{key: value for key, value in asdict(claim).items() if key in FIELDS} for claim in claims]
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(table(rows))
+
+
+def scored_as_ingest(claims: list[ExtractedClaim]) -> None:
+    """With the embedding model installed, the model scores (and repeats) an ingest would give;
+    without it, extraction's cue scores."""
+    try:
+        vectors = embeddings.embed_texts([claim.text for claim in claims])
+    except embeddings.EmbeddingModelUnavailable:
+        return
+    ingest_vectors(claims, vectors=vectors)
 
 
 def table(rows: list[dict[str, Any]]) -> str:

@@ -2,15 +2,12 @@
 
 import json
 import logging
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from claims.extraction.claim import ExtractedClaim
 from claims.similarity import checkworthiness
-
-TRAINING_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "claimbuster" / "train.jsonl"
 
 
 def unit_vectors(count: int, seed: int = 3) -> np.ndarray:
@@ -133,9 +130,21 @@ def test_it_reads_cues_from_the_text():
     assert set(figure) == set(checkworthiness.CUE_NAMES)
 
 
-@pytest.mark.skipif(not TRAINING_DATA.is_file(), reason="the ClaimBuster training split is not here")
 def test_it_trains_deterministically(monkeypatch, tmp_path):
     from bench import train_checkworthiness
+
+    # ClaimBuster-shaped rows of our own, so the test runs wherever the public data is not.
+    statements = ["Unemployment fell to {n}% in 20{n:02d}.", "The city spent ${n} million on {n} new buses."]
+    chatter = ["Thank you all for coming tonight, number {n}.", "I think we can do better, friend {n}."]
+    rows = [
+        {"id": f"cb-{n:04d}", "text": template.format(n=n), "label": label}
+        for n in range(1, 81)
+        for templates, label in ((statements, 1), (chatter, 0))
+        for template in templates
+    ]
+    training = tmp_path / "train.jsonl"
+    training.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    monkeypatch.setattr(train_checkworthiness, "CLAIMBUSTER", training)
 
     def fake_embed(texts):
         # A stand-in encoder, a function of the text alone (the real one is deterministic too).

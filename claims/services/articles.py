@@ -77,6 +77,8 @@ def article_submit(
     digest = content_hash(body)
     existing = Article.objects.filter(team=team, content_hash=digest).first()
     if existing is not None:
+        if process and existing.status == Article.Status.FAILED:
+            return _article_retry(article=existing, by=submitted_by), False
         return existing, False
     if process:
         queueing.require_broker()
@@ -124,6 +126,18 @@ def article_delete(*, article: Article, by: User | AnonymousUser) -> None:
             before=snapshot(article, ARTICLE_DELETED_FIELDS),
         )
         article.delete()
+
+
+def _article_retry(*, article: Article, by: User | AnonymousUser | None) -> Article:
+    """The same text sent again after its processing failed: process it again (a failure has no
+    claims, so nothing an editor did is lost)."""
+    queueing.require_broker()
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(status=Article.Status.PENDING, error="")
+        audit_record_create(actor=by, action="article_retried", target=article, article=article)
+        queueing.enqueue_article_processing(article.pk, force=True)
+    article.refresh_from_db()
+    return article
 
 
 def article_reprocess(*, article: Article, by: User | AnonymousUser) -> Article:

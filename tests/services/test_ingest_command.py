@@ -51,3 +51,27 @@ def test_it_explains_a_bad_date_or_missing_file(tmp_path):
     with pytest.raises(CommandError, match="empty"):
         call_command("ingest", str(empty))
     assert Article.objects.count() == 0
+
+
+def test_it_processes_a_failed_article_again_when_the_same_text_comes_again(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "bridge.txt"
+    path.write_text(
+        "The bridge opened in 1932 after six years of work. It cost $4 million.", encoding="utf-8"
+    )
+
+    def broken(body, **options):
+        raise ValueError("parser broke")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("claims.extraction.pipeline.extract_claims", broken)
+        with pytest.raises(CommandError):
+            call_command("ingest", str(path))
+    assert Article.objects.get().status == Article.Status.FAILED
+
+    call_command("ingest", str(path))
+
+    article = Article.objects.get()
+    assert (article.status, article.error) == (Article.Status.DONE, "")
+    assert article.claims.count() >= 2
+    assert article.audit_records.filter(action="article_retried").exists()
+    assert "Processed again after a failure" in capsys.readouterr().out

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims import services
 from claims.errors import DomainError
-from claims.models import Article, Team
+from claims.models import Article, Team, content_hash
 from claims.services import importing
 
 
@@ -38,6 +38,12 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error}") from error
         team, _ = Team.objects.get_or_create(name=options["team"])
         try:
+            digest = content_hash(services.article_body_validate(body))
+            before = (
+                Article.objects.filter(team=team, content_hash=digest)
+                .values_list("status", flat=True)
+                .first()
+            )
             article, created = services.article_submit(
                 team=team,
                 submitted_by=None,
@@ -50,7 +56,12 @@ class Command(BaseCommand):
         except DomainError as error:
             raise CommandError(error.message) from error
         article = Article.objects.get(pk=article.pk)
-        verb = "Stored" if created else "Already stored, nothing changed:"
+        if created:
+            verb = "Stored"
+        elif before == Article.Status.FAILED:
+            verb = "Processed again after a failure:"
+        else:
+            verb = "Already stored, nothing changed:"
         claims = article.claims.all()
         self.stdout.write(
             f"{verb} article {article.pk} “{article.title}” ({article.status}): "

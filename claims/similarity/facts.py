@@ -8,6 +8,7 @@ text itself is always parsed too, so claims without them (and free text) are com
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -409,7 +410,42 @@ def _structured_numbers(quantities: Iterable[Mapping[str, Any]]) -> frozenset[fl
 
 
 def _structured_dates(dates: Iterable[Mapping[str, Any]]) -> frozenset[str]:
-    return frozenset(str(item["date"]) for item in dates if isinstance(item, Mapping) and item.get("date"))
+    """Each date as "start/end" (ISO, inclusive): "five years ago" in two articles published days
+    apart are overlapping intervals, not two different days. Dates stored before intervals had
+    only `date` and `precision`: the period they name is rebuilt from those."""
+    found = set()
+    for item in dates:
+        if not isinstance(item, Mapping) or not item.get("date"):
+            continue
+        start = str(item.get("start") or item["date"])
+        end = str(item.get("end") or _period_end(start, str(item.get("precision", "day"))))
+        found.add(f"{start}/{end}")
+    return frozenset(found)
+
+
+def _period_end(start: str, precision: str) -> str:
+    year, month = start[:4], start[5:7]
+    if precision == "year":
+        return f"{year}-12-31"
+    if precision == "decade":
+        return f"{int(year) + 9}-12-31"
+    if precision == "month":
+        return f"{year}-{month}-{calendar.monthrange(int(year), int(month))[1]:02d}"
+    return start
+
+
+def _dates_agree(first: frozenset[str], second: frozenset[str]) -> bool:
+    """As many dates on each side, each overlapping one on the other side."""
+
+    def overlaps(one: str, other: str) -> bool:
+        (start, end), (other_start, other_end) = one.split("/"), other.split("/")
+        return start <= other_end and other_start <= end
+
+    return (
+        len(first) == len(second)
+        and all(any(overlaps(a, b) for b in second) for a in first)
+        and all(any(overlaps(b, a) for a in first) for b in second)
+    )
 
 
 def facts_of(
@@ -447,12 +483,14 @@ def facts_agree(first: Facts, second: Facts) -> bool:
         return False
     if first.numbers != second.numbers or first.dates != second.dates:
         return False
-    for mine, theirs in (
+    numbers, dates = (
         (first.structured_numbers, second.structured_numbers),
         (first.structured_dates, second.structured_dates),
-    ):
-        if mine is not None and theirs is not None and mine != theirs:
-            return False
+    )
+    if numbers[0] is not None and numbers[1] is not None and numbers[0] != numbers[1]:
+        return False
+    if dates[0] is not None and dates[1] is not None and not _dates_agree(dates[0], dates[1]):
+        return False
     # Each name must appear on the other side, if only in part ("Dr Maria Lopez" / "Lopez"):
     # a name swapped for another, or a person only one side mentions, is a different claim.
     return all(not name.isdisjoint(second.words) for name in first.entities) and all(

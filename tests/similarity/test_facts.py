@@ -111,3 +111,49 @@ def test_it_finds_names_but_not_sentence_starts_or_titles():
 def test_it_counts_tokens():
     assert token_count("He denied it.") == 3
     assert token_count("The mayor's office didn't comment on Monday.") == 7
+
+
+def test_it_agrees_on_a_relative_date_resolved_days_apart():
+    # "five years ago" in articles published on 1 and 20 June 2024: overlapping intervals.
+    first = facts_of(
+        "The plant opened five years ago.",
+        dates=[{"text": "five years ago", "date": "2018-12-01", "start": "2018-12-01", "end": "2019-12-31"}],
+    )
+    second = facts_of(
+        "The plant opened five years ago.",
+        dates=[{"text": "five years ago", "date": "2018-12-20", "start": "2018-12-20", "end": "2020-01-19"}],
+    )
+    assert facts_agree(first, second)
+
+
+def test_it_tells_apart_dates_that_do_not_overlap():
+    first = facts_of(
+        "The plant opened in 2019.", dates=[{"text": "2019", "date": "2019-01-01", "precision": "year"}]
+    )
+    second = facts_of(
+        "The plant opened in 2019.", dates=[{"text": "2021", "date": "2021-01-01", "precision": "year"}]
+    )
+    assert not facts_agree(first, second)
+
+
+def test_it_reads_dates_stored_before_they_were_intervals():
+    stored = facts_of(
+        "The plant opened in March.", dates=[{"text": "March", "date": "2024-03-01", "precision": "month"}]
+    )
+    new = facts_of(
+        "The plant opened in March.",
+        dates=[
+            {
+                "text": "March",
+                "date": "2024-03-01",
+                "precision": "month",
+                "start": "2024-03-01",
+                "end": "2024-03-31",
+            }
+        ],
+    )
+    day = facts_of(
+        "The plant opened in March.", dates=[{"text": "1 April", "date": "2024-04-01", "precision": "day"}]
+    )
+    assert facts_agree(stored, new)
+    assert not facts_agree(stored, day)

@@ -62,18 +62,12 @@ def matrix(decisions: list[dict], names: list[str]) -> tuple[np.ndarray, np.ndar
     return np.array(x), np.array(y), np.array(groups)
 
 
-def decide(probabilities: list[float], threshold: float, margin: float) -> int | None:
-    best = int(np.argmax(probabilities))
-    runner_up = max((p for index, p in enumerate(probabilities) if index != best), default=0.0)
-    return best if probabilities[best] >= threshold and probabilities[best] - runner_up >= margin else None
-
-
 def outcomes(
     decisions: list[dict], probabilities: list[list[float]], threshold: float, margin: float
 ) -> tuple[int, int]:
     made = right = 0
     for decision, probs in zip(decisions, probabilities, strict=True):
-        chosen = decide(probs, threshold, margin)
+        chosen = antecedents.confident(probs, threshold, margin)
         if chosen is not None:
             made += 1
             right += decision["labels"][chosen]

@@ -145,24 +145,31 @@ def choose(
     ]
     if SINK is not None:
         SINK.append({"start": site.start, "names": names, "features": values})
-    ruled = _rule(site, candidates)
+    ruled = _rule(candidates)
     learned = model()
     if learned is None or (ruled is not None and gendered[ruled]):
         # A candidate whose gender the article told is what news text offers and GAP's same-gender
         # pairs never do: there the rule stands on its own.
         return ruled
     probabilities = [learned.probability(value) for value in values]
-    best = max(range(len(candidates)), key=probabilities.__getitem__)
-    runner_up = max((p for index, p in enumerate(probabilities) if index != best), default=0.0)
-    if probabilities[best] >= learned.threshold and probabilities[best] - runner_up >= learned.margin:
-        return best
+    sure = confident(probabilities, learned.threshold, learned.margin)
+    if sure is not None:
+        return sure
     # The rule's pick stands when the model ranks it first too and does not find it unlikely.
-    if ruled == best and probabilities[best] >= learned.agreement:
-        return best
+    if ruled is not None and confident(probabilities, learned.agreement, 0.0) == ruled:
+        return ruled
     return None
 
 
-def _rule(site: Site, candidates: list[list[Seen]]) -> int | None:
+def confident(probabilities: list[float], threshold: float, margin: float) -> int | None:
+    """The most probable candidate, if its probability clears `threshold` and leads the next by
+    `margin` (the training script picks both with this same function)."""
+    best = max(range(len(probabilities)), key=probabilities.__getitem__)
+    runner_up = max((p for index, p in enumerate(probabilities) if index != best), default=0.0)
+    return best if probabilities[best] >= threshold and probabilities[best] - runner_up >= margin else None
+
+
+def _rule(candidates: list[list[Seen]]) -> int | None:
     """Exactly one candidate; or the one subject of the last sentence naming anyone when nobody
     else is named there; or the subject of the nearest clause when every other candidate is named
     inside a prepositional phrase."""

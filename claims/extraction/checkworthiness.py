@@ -8,12 +8,12 @@ photo credits lower it. Each signal adds its words to the reason.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from spacy.tokens import Token
 
 from claims.extraction.atoms import inside_quotation
+from claims.extraction.captions import PHOTO_CREDIT
 
 _NUMERIC_ENTITIES = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"}
 _NAMED_ENTITIES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
@@ -32,11 +32,6 @@ _FEELINGS = {
     "grateful", "thankful", "blessed", "miracle", "lucky", "fair", "unfair",
 }  # fmt: skip
 _SPECULATION = {"may", "might", "could", "perhaps", "maybe", "possibly", "probably", "should", "must"}
-PHOTO_CREDIT = re.compile(
-    r"^\s*(photo|photograph|picture|image|video|credit|source|illustration|graphic)s?\s*(by|:|/|credit)|"
-    r"©|\b(getty images|shutterstock|reuters|afp|ap photo|associated press|alamy|pa wire|epa)\s*\.?$",
-    re.IGNORECASE,
-)
 _RECORDS = {"record", "unprecedented", "ever"}
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 

@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from claims.errors import InvalidInput, Unprocessable
 from claims.extraction import checkworthiness, cleaning, consistency, normalisation
 from claims.extraction.atoms import AtomicClaim, inside_quotation
+from claims.extraction.captions import PHOTO_CREDIT
 from claims.extraction.claim import ExtractedClaim
 from claims.extraction.language import SUPPORTED_LANGUAGES, language_supported, unsupported_language_message
 from claims.extraction.parse import parse
@@ -163,7 +164,7 @@ def _caption_line(body: str, piece: Span) -> bool:
     line_end = body.find("\n", piece.end)
     line = body[body.rfind("\n", 0, piece.start) + 1 : line_end if line_end >= 0 else len(body)]
     last_sentence = re.split(r"(?<=[.!?])\s+", line.strip())[-1]
-    return line.strip() != piece.text and bool(checkworthiness.PHOTO_CREDIT.search(last_sentence))
+    return line.strip() != piece.text and bool(PHOTO_CREDIT.search(last_sentence))
 
 
 def _whole_line(body: str, piece: Span) -> bool:

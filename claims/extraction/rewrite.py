@@ -357,13 +357,8 @@ def decontextualise(claim: AtomicClaim, doc: Doc, memory: EntityMemory) -> None:
         if antecedent is None:
             claim.needs_context = claim.needs_context or _needs_antecedent(token)
             continue
-        replacement = (
-            possessive(antecedent.text)
-            if _is_possessive(token) and token.lower_ not in {"its"}
-            else antecedent.text
-        )
-        if token.lower_ == "its":
-            replacement = possessive(antecedent.text)
+        whose = _is_possessive(token) or token.lower_ == "its"
+        replacement = possessive(antecedent.text) if whose else antecedent.text
         if _already_named(claim, token, antecedent.text):
             continue
         claim.replacements[token.i] = replacement
@@ -449,11 +444,6 @@ def _antecedent_mention(person: Person, memory: EntityMemory, doc: Doc, *, befor
     return Antecedent(person.name, last.start, last.end)
 
 
-# Who an unresolved pronoun stands for: someone, so a later pronoun does not skip over them.
-SOMEONE = "\u2026"
-REMEMBER_UNRESOLVED = False
-
-
 def _person_for_pronoun(token: Token, doc: Doc, memory: EntityMemory, gender: str) -> Antecedent | None:
     """Resolve once per token (a shared subject is visited by each clause), and remember the
     pronoun as a mention of whoever it means, so the next pronoun sees the chain."""
@@ -462,19 +452,19 @@ def _person_for_pronoun(token: Token, doc: Doc, memory: EntityMemory, gender: st
         return resolved[token.i]
     antecedent, person = _pronoun_antecedent(token, doc, memory, gender)
     resolved[token.i] = antecedent
-    if person is None and not REMEMBER_UNRESOLVED:
+    if person is None:
         return antecedent
     offset = doc.user_data.get("body_start", 0)
     mentions = memory.mentions(doc)
     mentions.append(
         PersonMention(
-            person=person or Person(SOMEONE, gender),
+            person=person,
             sentence=memory.sentence_number,
             start=offset + token.idx,
             end=offset + token.idx + len(token.text),
             full=False,
             subject=token.dep_ in SUBJECTS,
-            in_phrase=_in_phrase(token) or (token.dep_ == "poss" and _in_phrase(token.head)),
+            in_phrase=_pronoun_in_phrase(token),
             main_subject=_main_subject(token),
             possessive=token.dep_ == "poss",
             pronoun=True,
@@ -510,7 +500,7 @@ def _pronoun_antecedent(
         start=at,
         subject=token.dep_ in SUBJECTS,
         possessive=token.dep_ == "poss",
-        in_phrase=_in_phrase(token) or (token.dep_ == "poss" and _in_phrase(token.head)),
+        in_phrase=_pronoun_in_phrase(token),
         object=token.dep_ in {"dobj", "pobj", "dative", "iobj"},
         clause=_clause_id(token, memory.sentence_number),
         above=frozenset(_clauses_above(token, memory.sentence_number)),
@@ -528,7 +518,7 @@ def _pronoun_antecedent(
     if index is None:
         return None, None
     chosen = groups[index][0].person
-    if chosen.name == SOMEONE or chosen.ambiguous:
+    if chosen.ambiguous:
         return None, chosen
     chosen.gender = chosen.gender or gender
     last = groups[index][-1]
@@ -552,8 +542,13 @@ def _clauses_above(token: Token, sentence: int) -> list[int]:
     above = []
     while verb.head.i != verb.i:
         verb = _clause(verb.head)
-        above.append(sentence * 10_000 + verb.i)
+        above.append(_clause_id(verb, sentence))
     return above
+
+
+def _pronoun_in_phrase(token: Token) -> bool:
+    """ "with him", and "his" inside a phrase ("in his government")."""
+    return _in_phrase(token) or (token.dep_ == "poss" and _in_phrase(token.head))
 
 
 def _main_subject(token: Token) -> bool:

@@ -24,6 +24,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from claims.extraction.captions import PHOTO_CREDIT
+
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).with_name("checkworthiness_model.json")
@@ -80,9 +82,8 @@ _FIRST_PERSON = re.compile(r"\b(?:I|I['\u2019]m|I['\u2019]ve|me|my|we|we['\u2019
 _SECOND_PERSON = re.compile(r"\b(?:you|your|you['\u2019]re)\b", re.IGNORECASE)
 _PAST = re.compile(r"\b(?:was|were|had|did|been|\w{3,}ed)\b", re.IGNORECASE)
 _QUOTE_MARKS = re.compile(r"[\"“”]")
-_CAPTION = re.compile(
-    r"^\s*(?:photo|photograph|picture|image|video|credit|source|illustration|graphic)s?\s*(?:by|:|/|credit)|"
-    r"©|\b(?:getty images|shutterstock|reuters|afp|ap photo|associated press|alamy|pa wire|epa)\s*\.?$|"
+# A credit line (shared with extraction), or words that point at a picture.
+_PICTURE_WORDS = re.compile(
     r"\b(?:pictured|in this photo|seen here|left to right|\(left\)|\(right\)|\(centre\)|\(center\))",
     re.IGNORECASE,
 )
@@ -136,7 +137,7 @@ def cue_features(text: str) -> dict[str, float]:
         "past": float(past),
         "quotation": float(quotation),
         "quoted_opinion": float(quotation and opinion),
-        "caption": float(bool(_CAPTION.search(text))),
+        "caption": float(bool(PHOTO_CREDIT.search(text) or _PICTURE_WORDS.search(text))),
         "no_full_stop": float(not stripped.endswith((".", "?", "!", "…", ":", ";"))),
         "short": float(count < 6),
         "length": min(1.0, math.log1p(count) / math.log1p(60)),

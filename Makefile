@@ -10,22 +10,36 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
+# The settings refuse to start without a secret key. Unless one is given, the demo and the tests
+# use a random key generated once and kept, readable by its owner only, in the data directory.
+DATA_DIR := $(or $(FACTCHECK_DATA_DIR),.data)
+SECRET_KEY_FILE := $(DATA_DIR)/secret_key
+ifndef DJANGO_SECRET_KEY
+export DJANGO_SECRET_KEY_FILE ?= $(abspath $(SECRET_KEY_FILE))
+endif
+
 .PHONY: run test install system-packages lint typecheck bench dbstop clean
 
-run: install
+run: install $(SECRET_KEY_FILE)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
-test: install
+test: install $(SECRET_KEY_FILE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -c pyproject.toml -r factcheck claims sources
 	$(BIN)/pytest
 
 install: system-packages $(STAMP)
+
+$(SECRET_KEY_FILE):
+	mkdir -p $(DATA_DIR)
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50), end='')" > $@.tmp
+	mv $@.tmp $@
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,14 +64,14 @@ system-packages:
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-typecheck: install
+typecheck: install $(SECRET_KEY_FILE)
 	$(BIN)/mypy
 
-bench: install
+bench: install $(SECRET_KEY_FILE)
 	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/run.py
 
-dbstop:
+dbstop: $(SECRET_KEY_FILE)
 	$(BIN)/python manage.py dbserver stop
 
 clean: dbstop

@@ -48,6 +48,7 @@ from pgvector.psycopg import register_vector  # noqa: E402
 from psycopg.types.json import Jsonb  # noqa: E402
 
 from claims.models import Article, Claim, Team, content_hash  # noqa: E402  # noqa: E402
+from claims.similarity.duplicates import facts_to_store  # noqa: E402
 from claims.similarity.search import similar_claims  # noqa: E402
 
 DIMENSIONS = 384
@@ -113,24 +114,29 @@ def load(n: int, seed: int) -> tuple[User, np.ndarray, list[int]]:
         raw = connection.connection
         register_vector(raw)
         columns = (
-            'article_id, text, quote, start, "end", checkworthiness, reason, status, embedding, '
-            "quantities, dates, flags, version, created_at, updated_at"
+            'article_id, text, quote, start, "end", checkworthiness, checkworthiness_source, reason, '
+            "reasons, status, embedding, quantities, dates, facts, flags, rewrites, needs_context, version, "
+            "created_at, updated_at"
         )
         with raw.cursor().copy(f"COPY claims_claim ({columns}) FROM STDIN WITH (FORMAT BINARY)") as copy:
             copy.set_types(
                 [
-                    *("int8", "text", "text", "int4", "int4", "float8", "text", "text", "vector"),
-                    *("jsonb", "jsonb", "jsonb", "int4", "timestamptz", "timestamptz"),
+                    *("int8", "text", "text", "int4", "int4", "float8", "text", "text", "jsonb", "text"),
+                    *("vector", "jsonb", "jsonb", "jsonb", "jsonb", "jsonb", "bool", "int4"),
+                    *("timestamptz", "timestamptz"),
                 ]
             )
             now = timezone.now()
             for index in range(n):
                 article = articles[index // CLAIMS_PER_ARTICLE]
                 text = texts[index]
+                # Stored as ingest stores them (claims_replace), so a search parses nothing.
+                facts = facts_to_store(text=text, quantities=[], dates=[])
                 copy.write_row(
                     [
-                        *(article.pk, text, text, 0, len(text), 0.5, "", "new", vectors[index]),
-                        *(Jsonb([]), Jsonb([]), Jsonb([]), 1, now, now),
+                        *(article.pk, text, text, 0, len(text), 0.5, "cues", "", Jsonb([]), "new"),
+                        *(vectors[index], Jsonb([]), Jsonb([]), Jsonb(facts), Jsonb([]), Jsonb([]), False, 1),
+                        *(now, now),
                     ]
                 )
         print(f"copied {n:,} rows in {time.perf_counter() - started:.1f} s; building HNSW ...", flush=True)

@@ -1,12 +1,20 @@
 """How well similar-claim relations match hand labels.
 
-Reads labelled pairs (tests/data/similarity/pairs.jsonl: duplicate, related, hard_negative,
-unrelated), embeds them with the configured model and labels each pair as the product does
-(`claims.similarity.duplicates.relation_between`, `may_auto_link`). Prints duplicate precision and recall,
+Reads labelled pairs (duplicate, related, hard_negative, unrelated), embeds them with the
+configured model and labels each pair as the product does (`claims.similarity.duplicates.relation_between`
+across articles, `may_auto_link` within one). Prints, for each file, duplicate precision and recall,
 the false-duplicate rate on hard negatives (same wording, a different number, date, person or
-polarity), how related pairs fare, and the same figures over a sweep of the suggest threshold.
+polarity), how related pairs fare, the precision and recall of linking within an article, and
+the same figures over a sweep of the suggest threshold.
 
-    .venv/bin/python bench/similarity_eval.py [--pairs FILE] [--show-errors]
+The files, in tests/data/similarity/:
+  * pairs.jsonl: paraphrases and hard negatives of news claims;
+  * captions.jsonl: photo captions repeating a sentence with an aside ("(pictured)"), a clause
+    dropped or a phrase appended, and the same with a number, date or name changed; written
+    before the caption rules (facts.restates, the parenthesis aside) and used to shape them;
+  * captions_heldout.jsonl: more of the same, written after the rules and never tuned on.
+
+    .venv/bin/python bench/similarity_eval.py [--pairs FILE...] [--show-errors]
 
 No database is needed.
 """
@@ -37,7 +45,8 @@ from claims.similarity import embeddings  # noqa: E402
 from claims.similarity.duplicates import DUPLICATE, RELATED, may_auto_link, relation_between  # noqa: E402
 from claims.similarity.facts import Facts, facts_of  # noqa: E402
 
-PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "similarity" / "pairs.jsonl"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "similarity"
+PAIRS = [DATA / "pairs.jsonl", DATA / "captions.jsonl", DATA / "captions_heldout.jsonl"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,7 @@ def summary(judged: list[Judged]) -> dict[str, float]:
     negatives = [item for item in judged if item.pair["label"] == "hard_negative"]
     related = [item for item in judged if item.pair["label"] == "related"]
     unrelated = [item for item in judged if item.pair["label"] == "unrelated"]
+    linked = [item for item in judged if item.auto_link]
     return {
         "precision": len(true_positives) / len(predicted) if predicted else 1.0,
         "recall": len(true_positives) / len(actual) if actual else 1.0,
@@ -103,6 +113,9 @@ def summary(judged: list[Judged]) -> dict[str, float]:
         "unrelated_shown": sum(item.relation is not None for item in unrelated) / max(1, len(unrelated)),
         "auto_linked_wrongly": sum(item.auto_link and item.pair["label"] != "duplicate" for item in judged),
         "auto_linked_duplicates": sum(item.auto_link for item in actual) / max(1, len(actual)),
+        "auto_link_precision": sum(item.pair["label"] == "duplicate" for item in linked) / len(linked)
+        if linked
+        else 1.0,
     }
 
 
@@ -110,20 +123,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--pairs", type=Path, default=PAIRS)
+    parser.add_argument("--pairs", type=Path, nargs="+", default=PAIRS)
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument(
         "--with-extraction", action="store_true", help="use extraction's quantities and dates, as at ingest"
     )
     args = parser.parse_args()
-    pairs = [json.loads(line) for line in args.pairs.read_text().splitlines() if line.strip()]
-    judged = judge(pairs, with_extraction=args.with_extraction)
-    print(f"{len(pairs)} pairs: {dict(Counter(pair['label'] for pair in pairs))}")
     print(
         f"thresholds: related {settings.FACTCHECK_SIMILARITY_RELATED_THRESHOLD}, "
         f"suggest {settings.FACTCHECK_SIMILARITY_SUGGEST_THRESHOLD}, "
         f"auto-link {settings.FACTCHECK_SIMILARITY_AUTO_LINK_THRESHOLD}"
     )
+    for path in args.pairs:
+        report(path, with_extraction=args.with_extraction, show_errors=args.show_errors)
+
+
+def report(path: Path, *, with_extraction: bool, show_errors: bool) -> None:
+    pairs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    judged = judge(pairs, with_extraction=with_extraction)
+    print(f"\n== {path.name}: {len(pairs)} pairs: {dict(Counter(pair['label'] for pair in pairs))}")
     figures = summary(judged)
     print(f"duplicate precision         {figures['precision']:.3f}")
     print(f"duplicate recall            {figures['recall']:.3f}")
@@ -131,6 +149,7 @@ def main() -> None:
     print(f"related pairs shown as related        {figures['related_found']:.3f}")
     print(f"unrelated pairs shown at all          {figures['unrelated_shown']:.3f}")
     print(f"duplicates auto-linked (same article) {figures['auto_linked_duplicates']:.3f}")
+    print(f"auto-link precision (same article)    {figures['auto_link_precision']:.3f}")
     print(f"non-duplicates auto-linked            {figures['auto_linked_wrongly']}")
     print("\nsuggest threshold sweep:  threshold  precision  recall  false-dup")
     for threshold in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9):
@@ -140,15 +159,16 @@ def main() -> None:
             f"{'':26}{threshold:9.2f}  {swept['precision']:9.3f}  {swept['recall']:6.3f}  "
             f"{swept['false_duplicate_rate']:9.3f}"
         )
-    if args.show_errors:
+    if show_errors:
         print("\nerrors:")
         for item in judged:
             expected = {"duplicate": "duplicate", "hard_negative": "related", "related": "related"}.get(
                 item.pair["label"]
             )
-            if item.relation != expected:
+            if item.relation != expected or item.auto_link != (item.pair["label"] == "duplicate"):
                 label, first, second = item.pair["label"], item.pair["a"], item.pair["b"]
-                print(f"  {label:>13} -> {item.relation} ({item.score:.2f}): {first} | {second}")
+                linked = "linked" if item.auto_link else "not linked"
+                print(f"  {label:>13} -> {item.relation}, {linked} ({item.score:.2f}): {first} | {second}")
 
 
 if __name__ == "__main__":

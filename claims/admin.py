@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from claims import services
 from claims.models import Article, AuditRecord, Claim, Team, Verdict
+from claims.similarity.duplicates import facts_to_store
 
 _ModelT = TypeVar("_ModelT", bound=models.Model)
 
@@ -56,6 +57,12 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
     search_fields = ["text", "quote"]
     raw_id_fields = ["article", "duplicate_of"]
     exclude = ["embedding"]
+
+    def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
+        # Searches read the facts stored with the claim: new wording, quantities or dates need new ones.
+        if {"text", "quantities", "dates"} & set(form.changed_data):
+            obj.facts = facts_to_store(text=obj.text, quantities=obj.quantities, dates=obj.dates)
+        super().save_model(request, obj, form, change)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[_ModelT]):

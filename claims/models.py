@@ -4,11 +4,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 from pgvector.django import HnswIndex
 
+from claims.encryption import EncryptedTextField
 from claims.errors import Conflict
 from claims.fields import EmbeddingField
 
@@ -43,6 +44,11 @@ class Article(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="articles")
     title = models.CharField(max_length=500)
+    # The title's words for "checked before?" (a fact-check's title often has the words a post
+    # uses); stored, so ranking reads them instead of parsing every matching title again.
+    title_search = models.GeneratedField(
+        expression=SearchVector("title", config="english"), output_field=SearchVectorField(), db_persist=True
+    )
     body = models.TextField()
     url = models.URLField(max_length=2000, blank=True)
     publisher = models.CharField(max_length=300, blank=True)
@@ -62,6 +68,7 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "content_hash"], name="article_unique_text_per_team"),
         ]
+        indexes = [GinIndex(fields=["title_search"], name="article_title_search_gin")]
 
     def __str__(self) -> str:
         return self.title
@@ -108,6 +115,19 @@ class Claim(models.Model):
     )
     quantities = models.JSONField(default=list, blank=True)
     dates = models.JSONField(default=list, blank=True)
+    # The text's words for keyword search, stored so that ranking candidates reads them instead
+    # of parsing each matching text again.
+    text_search = models.GeneratedField(
+        expression=SearchVector("text", config="english"), output_field=SearchVectorField(), db_persist=True
+    )
+    facts = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The numbers, dates, names and words duplicate detection compares, parsed from the "
+        "text, quantities and dates when they are stored, so that no search parses them again "
+        "(claims.similarity.facts.facts_to_json). Null: parsed when needed.",
+    )
     flags = models.JSONField(default=list, blank=True)
     rewrites = models.JSONField(
         default=list,
@@ -148,8 +168,8 @@ class Claim(models.Model):
                 ef_construction=64,
                 opclasses=["vector_cosine_ops"],
             ),
-            # Keyword candidates for similar claims; queries must use the same expression.
-            GinIndex(SearchVector("text", config="english"), name="claim_text_search_gin"),
+            # Keyword candidates for similar claims and "checked before?".
+            GinIndex(fields=["text_search"], name="claim_text_search_gin"),
             # Few claims are flagged: a partial index finds them without indexing the rest.
             models.Index(
                 fields=["needs_context"], condition=Q(needs_context=True), name="claim_needs_context"
@@ -391,7 +411,8 @@ class Webhook(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(max_length=2000)
-    secret = models.CharField(max_length=200, help_text="Signs each payload with HMAC-SHA256.")
+    # Encrypted in the database (claims/encryption.py); shown to whoever registers it, once.
+    secret = EncryptedTextField(help_text="Signs each payload with HMAC-SHA256.")
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -60,7 +60,7 @@ FROM (
     ORDER BY claim.start, claim.id
     LIMIT %(limit)s OFFSET %(offset)s
 ) page
-"""  # noqa: S608 (formatted with a constant)
+"""  # noqa: S608 (formatted with a constant)  # nosec B608
 CLAIM_LIST_COUNT_SQL = """
 SELECT count(*) FROM claims_claim claim
 WHERE claim.article_id = %(article)s AND claim.checkworthiness >= %(threshold)s
@@ -143,7 +143,8 @@ def current_public_verdicts() -> QuerySet[Verdict]:
     """The public feed: each claim's latest published revision (a revision replaces the one before),
     newest first. Claims here are the verdicts' own: a duplicate has no verdict of its own to list."""
     latest = access.public_verdicts().order_by("claim_id", *NEWEST_FIRST).distinct("claim_id").values("id")
-    return public_verdicts().filter(pk__in=latest).order_by("-published_at", "-id")
+    feed = public_verdicts().filter(pk__in=latest).defer("claim__embedding", "claim__article__body")
+    return feed.order_by("-published_at", "-id")
 
 
 def newer_published_revision(verdict: Verdict) -> Verdict | None:
@@ -206,8 +207,8 @@ def team_editors(*, user: access.AnyUser) -> QuerySet[User]:
 
 
 def recent_articles(*, user: access.AnyUser, limit: int = 8) -> QuerySet[Article]:
-    """The newest articles `user` may see, each with its `claim_count`."""
-    articles = access.visible_articles(user).annotate(claim_count=Count("claims"))
+    """The newest articles `user` may see, each with its `claim_count` (and without its body)."""
+    articles = access.visible_articles(user).defer("body").annotate(claim_count=Count("claims"))
     return articles.order_by("-created_at", "-id")[:limit]
 
 

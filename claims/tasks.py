@@ -10,6 +10,7 @@ from claims.extraction.claim import ExtractedClaim
 from claims.models import Article
 from claims.pipeline.delivery import MAX_ATTEMPTS, deliver_attempt, retry_delay
 from claims.pipeline.processing import article_claims_store, article_extract
+from claims.pipeline.recovery import stale_articles_resend
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +32,17 @@ def _is_done(article_id: int) -> bool:
     return Article.objects.filter(pk=article_id, status=Article.Status.DONE).exists()
 
 
-@shared_task(**PIPELINE_TASK_OPTIONS)
-def extract_article(article_id: int, force: bool = False) -> str:
+def _forced(task: Any, force: bool) -> bool:
+    """A message Redis hands out again (its worker died) never forces: the sweep
+    (claims/pipeline/recovery.py) may have finished the article since, and editors may be working
+    on its claims. An article still unfinished is processed anyway."""
+    return force and not (task.request.delivery_info or {}).get("redelivered", False)
+
+
+@shared_task(bind=True, **PIPELINE_TASK_OPTIONS)
+def extract_article(self: Any, article_id: int, force: bool = False) -> str:
     """Stage 1, queue `extract`: find the claims and hand them to an embedding worker."""
+    force = _forced(self, force)
     if not force and _is_done(article_id):
         return Article.Status.DONE
     extracted = article_extract(article_id=article_id)
@@ -44,11 +53,12 @@ def extract_article(article_id: int, force: bool = False) -> str:
     return Article.Status.PROCESSING
 
 
-@shared_task(**PIPELINE_TASK_OPTIONS)
+@shared_task(bind=True, **PIPELINE_TASK_OPTIONS)
 def store_article_claims(
-    article_id: int, language: str, claims: list[dict[str, Any]], force: bool = False
+    self: Any, article_id: int, language: str, claims: list[dict[str, Any]], force: bool = False
 ) -> str:
     """Stage 2, queue `embed`: embed the claims and store them with the article, all or nothing."""
+    force = _forced(self, force)
     if not force and _is_done(article_id):
         return Article.Status.DONE
     extracted = [ExtractedClaim.from_dict(claim) for claim in claims]
@@ -61,6 +71,13 @@ def process_article(article_id: int, force: bool = False) -> str:
     """The pipeline's task before it had two stages: one still queued during an upgrade starts them."""
     extract_article.delay(article_id, force=force)
     return Article.Status.PENDING
+
+
+@shared_task(ignore_result=True)
+def sweep_stale_articles() -> list[int]:
+    """Run by Celery beat every FACTCHECK_SWEEP_INTERVAL seconds: send again the articles a dead
+    worker left unfinished (claims/pipeline/recovery.py says why beat)."""
+    return stale_articles_resend()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)

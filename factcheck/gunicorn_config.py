@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-# Threads: a sync worker stays blocked on one client's idle keep-alive connection.
+# Threads: a sync worker stays blocked on one client's idle keep-alive connection. And a
+# worker's threads share its embedding batcher (claims/similarity/embeddings.py): the match
+# queries they wait on at the same moment are encoded in one model call, not one call each.
 worker_class = "gthread"
 threads = 8
 workers = 2

@@ -14,6 +14,7 @@ from claims.models import (
     Webhook,
     content_hash,
 )
+from claims.similarity.duplicates import facts_to_store
 from sources.models import Evidence, Source
 
 
@@ -68,6 +69,12 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     quote = factory.LazyAttribute(lambda claim: claim.article.body[claim.start : claim.end])
     text = factory.LazyAttribute(lambda claim: claim.quote)
     checkworthiness = 0.8
+    quantities = factory.LazyFunction(list)
+    dates = factory.LazyFunction(list)
+    # As the pipeline stores them, so that a search reads them rather than parsing.
+    facts = factory.LazyAttribute(
+        lambda claim: facts_to_store(text=claim.text, quantities=claim.quantities, dates=claim.dates)
+    )
 
     class Params:
         # ClaimFactory(rewritten=True): the default article's second sentence, its "It" named as

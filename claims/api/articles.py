@@ -2,6 +2,7 @@
 
 from typing import Any, cast
 
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -29,7 +30,7 @@ from factcheck.schema import ErrorSerializer
 
 class ArticleOutputSerializer(serializers.ModelSerializer):
     claims_url = serializers.SerializerMethodField()
-    claim_count = serializers.IntegerField(source="claims.count", read_only=True)
+    claim_count = serializers.IntegerField(read_only=True, help_text="How many claims were found.")
 
     class Meta:
         model = Article
@@ -117,7 +118,14 @@ class ArticleViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> Any:
-        return access.visible_articles(self.request.user).select_related("team")
+        # One query for a page, whatever its size: the claims are counted in it, and a list never
+        # loads the bodies (up to FACTCHECK_MAX_ARTICLE_BYTES each) that it does not show.
+        articles = access.visible_articles(self.request.user).select_related("team")
+        # A GROUP BY query ignores Meta.ordering, so the order is said again.
+        articles = articles.annotate(claim_count=Count("claims", distinct=True)).order_by(
+            "-created_at", "-id"
+        )
+        return articles.defer("body") if self.action == "list" else articles
 
     def get_serializer_class(self) -> Any:
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleOutputSerializer
@@ -208,6 +216,7 @@ class ArticleViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def reprocess(self, request: Request, pk: str | None = None) -> Response:
         article = services.article_reprocess(article=self.get_object(), by=request.user)
+        article = self.get_queryset().get(pk=article.pk)  # with its new claim count
         code = status.HTTP_202_ACCEPTED if processing_is_asynchronous() else status.HTTP_200_OK
         return Response(ArticleDetailSerializer(article, context={"request": request}).data, status=code)
 

@@ -71,7 +71,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_queryset(self) -> Any:
-        claims = access.visible_claims(self.request.user).select_related("article").defer("embedding")
+        claims = access.visible_claims(self.request.user).select_related("article")
+        claims = claims.defer("embedding", "article__body")  # neither is shown, both are large
         return claims.order_by("-article__created_at", "article_id", "start", "id")
 
     def _render(self, claims: list[Claim], *, many: bool = True) -> Any:

@@ -14,7 +14,8 @@ from rest_framework.response import Response
 from claims import access, selectors, services
 from claims.api.serializers import VerdictBriefSerializer
 from claims.models import ClaimSuggestion, Verdict
-from claims.similarity.search import SimilarClaim, match_text, similar_claims
+from claims.similarity.matching import match_text
+from claims.similarity.search import SimilarClaim, similar_claims
 
 MAX_LIMIT = 50
 
@@ -30,6 +31,31 @@ class SimilarClaimSerializer(serializers.Serializer):
 
 class SimilarResultsSerializer(serializers.Serializer):
     results = SimilarClaimSerializer(many=True)
+
+
+class MatchScoresSerializer(serializers.Serializer):
+    cosine = serializers.FloatField(help_text="Cosine similarity of the sentence embeddings.")
+    nearest_rank = serializers.IntegerField(
+        allow_null=True, help_text="Rank in the search by meaning (null: not among its candidates)."
+    )
+    keyword_rank = serializers.IntegerField(
+        allow_null=True, help_text="Rank in the full-text search of claims."
+    )
+    title_rank = serializers.IntegerField(
+        allow_null=True, help_text="Rank in the full-text search of article (fact-check) titles."
+    )
+    fusion = serializers.FloatField(help_text="Weighted reciprocal-rank fusion of the three ranks.")
+    rerank = serializers.FloatField(
+        allow_null=True, help_text="The re-ranker's probability that this is the claim (null: no re-ranker)."
+    )
+
+
+class MatchedClaimSerializer(SimilarClaimSerializer):
+    why = MatchScoresSerializer(help_text="The scores that placed this result.")
+
+
+class MatchResultsSerializer(serializers.Serializer):
+    results = MatchedClaimSerializer(many=True)
 
 
 class SimilarQuerySerializer(serializers.Serializer):
@@ -81,6 +107,7 @@ def results_body(found: list[SimilarClaim], *, published_first: bool = False) ->
             "verdict": VerdictBriefSerializer(verdicts[item.claim.pk]).data
             if item.claim.pk in verdicts
             else None,
+            **({"why": item.why} if item.why is not None else {}),
         }
         for item in found
     ]
@@ -137,7 +164,7 @@ def claim_similar(request: Request, pk: int) -> Response:
 
 @extend_schema(
     request=MatchInputSerializer,
-    responses={200: SimilarResultsSerializer},
+    responses={200: MatchResultsSerializer},
     examples=[
         OpenApiExample(
             "Has this been checked?",

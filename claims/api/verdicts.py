@@ -96,7 +96,8 @@ class VerdictViewSet(
 
     def get_queryset(self) -> Any:
         verdicts = access.visible_verdicts(self.request.user)
-        return verdicts.select_related("claim__article__team", "author", "reviewer").order_by("-id")
+        verdicts = verdicts.select_related("claim__article__team", "author", "reviewer")
+        return verdicts.defer("claim__embedding", "claim__article__body").order_by("-id")  # large, not shown
 
     @extend_schema(
         summary="List verdicts of your teams' claims",

@@ -8,7 +8,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from claims import access, services
 from claims.api.filters import WebhookDeliveryFilter, WebhookFilter
 from claims.models import Team, Webhook, WebhookDelivery
-from claims.pipeline.delivery import host_refused
+from claims.pipeline.delivery import registration_refusal
 
 # --- shared schema pieces ---
 
@@ -27,7 +27,12 @@ class WebhookSerializer(serializers.ModelSerializer):
         queryset=Team.objects.all(), required=False, help_text="Default: your first team."
     )
     secret = serializers.CharField(
-        write_only=True, min_length=16, max_length=200, help_text="Signs payloads; never shown again."
+        write_only=True,
+        required=False,
+        min_length=16,
+        max_length=200,
+        help_text="Signs payloads. Leave it out on registration to have one generated; it is in the "
+        "registration's answer and never shown again.",
     )
     url = serializers.URLField(max_length=2000)
 
@@ -39,11 +44,16 @@ class WebhookSerializer(serializers.ModelSerializer):
     def validate_url(self, value: str) -> str:
         if not value.lower().startswith(("http://", "https://")):
             raise serializers.ValidationError("An http(s) URL.")
-        if host_refused(value):
-            raise serializers.ValidationError(
-                "Webhooks may not call private or loopback addresses (FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS)."
-            )
+        refusal = registration_refusal(value)
+        if refusal:
+            raise serializers.ValidationError(refusal)
         return value
+
+
+class RegisteredWebhookSerializer(WebhookSerializer):
+    """The answer to a registration: the one time the signing secret is shown."""
+
+    secret = serializers.CharField(read_only=True, help_text="Signs payloads; shown this once only.")
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
@@ -70,6 +80,8 @@ WEBHOOK_EXAMPLE = {
     "is_active": True,
     "created_at": "2026-03-01T08:00:00Z",
 }
+# An example in the API docs, not a secret of anyone's.
+REGISTERED_EXAMPLE = {**WEBHOOK_EXAMPLE, "secret": "q9c1yq3MZ0vB0yQ2p7m1xk0c8Jr3nHqz5fWb6sD4eTg"}  # nosec B105
 
 
 @extend_schema_view(
@@ -83,18 +95,21 @@ WEBHOOK_EXAMPLE = {
     create=extend_schema(
         summary="Register a webhook",
         description="On every publish, factcheck POSTs JSON signed with HMAC-SHA256 of the body using "
-        "the secret, in `X-Factcheck-Signature: sha256=<hex>`, retried with exponential backoff.",
+        "the secret, in `X-Factcheck-Signature: sha256=<hex>`, retried with exponential backoff. "
+        "The answer carries the secret (generated when left out): keep it, it is never shown again.",
+        request=WebhookSerializer,
+        responses={201: RegisteredWebhookSerializer},
         examples=[
             OpenApiExample(
                 "Register",
                 value={
                     "team": 1,
                     "url": "https://cms.example.org/hooks/factcheck",
-                    "secret": "a-long-random-secret",
+                    "secret": "a-long-random-secret",  # an example in the API docs  # nosec B105
                 },
                 request_only=True,
             ),
-            OpenApiExample("Registered", value=WEBHOOK_EXAMPLE, response_only=True, status_codes=["201"]),
+            OpenApiExample("Registered", value=REGISTERED_EXAMPLE, response_only=True, status_codes=["201"]),
         ],
     ),
     partial_update=extend_schema(
@@ -117,6 +132,12 @@ class WebhookViewSet(viewsets.ModelViewSet):
 
     # The serializer only parses; writes go through the services, which check access and audit them.
     # Setting `serializer.instance` lets the mixins answer with the stored webhook as before.
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return Response(RegisteredWebhookSerializer(serializer.instance).data, status=status.HTTP_201_CREATED)
+
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         team = data.pop("team", None) or services.team_for_submission(user=self.request.user)

@@ -1,17 +1,23 @@
 """Webhook delivery: one signed POST per attempt, logged, with a guard against private hosts and
-exponential backoff between attempts."""
+exponential backoff between attempts.
+
+The guard cannot be turned inward: the host is resolved once, every address it resolves to is
+checked, and the connection goes to a checked address (DNS is not asked again, so a name cannot
+change its answer in between); redirects are never followed; connecting and each read have a
+timeout, and of the answer only the status line, the headers and 1 KB of a failure's body are read.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import logging
 import socket
-import urllib.error
+import ssl
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -30,7 +36,15 @@ EVENT_VERDICT_PUBLISHED = "verdict.published"
 SIGNATURE_HEADER = "X-Factcheck-Signature"
 
 
-TIMEOUT_SECONDS = 5
+CONNECT_TIMEOUT_SECONDS = 3
+
+
+# Each read of the answer, not the whole exchange: a receiver gets this long between bytes.
+READ_TIMEOUT_SECONDS = 5
+
+
+# Of a failed attempt's answer, this much body is kept in the log; a success's body is not read.
+MAX_ERROR_BODY_BYTES = 1024
 
 
 MAX_ATTEMPTS = 5
@@ -60,52 +74,159 @@ class AttemptResult:
     error: str
 
 
-def _post(hook: Webhook, *, delivery_id: str, event: str, body: bytes) -> AttemptResult:
-    request = urllib.request.Request(  # noqa: S310 - the URL is validated as http(s) on registration
-        hook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "factcheck-webhooks/1",
-            SIGNATURE_HEADER: sign(body, hook.secret),
-            "X-Factcheck-Event": event,
-            "X-Factcheck-Delivery": delivery_id,
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            return AttemptResult(200 <= response.status < 300, response.status, "")
-    except urllib.error.HTTPError as error:
-        return AttemptResult(False, error.code, f"HTTP {error.code} {error.reason}"[:2000])
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        return AttemptResult(False, None, f"{type(error).__name__}: {reason}"[:2000])
+class Refused(Exception):
+    """A webhook URL that may not be called: its host is, or resolves to, an address inside our network."""
 
 
-def _private_address(address: str) -> bool:
+LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
+
+
+def _inside_network(address: str) -> bool:
+    """Loopback, private, link-local, shared (carrier NAT), reserved or multicast: not the Internet."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return not ip.is_global or ip.is_multicast
 
 
-def host_is_private(host: str) -> bool:
-    """Whether a host is, or resolves to, an address inside our network (SSRF guard)."""
-    if host.lower() in {"localhost", "localhost.localdomain"}:
-        return True
+def _literal_address(host: str) -> str | None:
     try:
-        return _private_address(host.strip("[]"))
+        return str(ipaddress.ip_address(host.strip("[]")))
     except ValueError:
-        pass  # a name, not an address
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except (socket.gaierror, UnicodeError):
-        return False  # unresolvable: the POST itself fails and is logged
-    return any(_private_address(str(info[4][0])) for info in infos)
+        return None  # a name
 
 
-def host_refused(url: str) -> bool:
+def _local_name(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return host in LOCAL_NAMES or host.endswith(".localhost")
+
+
+def registration_refusal(url: str) -> str | None:
+    """Why a webhook URL may not be registered, or None, judged without DNS.
+
+    Only what the URL itself shows is judged here (a loopback or private address, a local name), so
+    a request never waits on a resolver. A name is resolved at each delivery, and refused there if it
+    leads inside our network.
+    """
+    if settings.FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS:
+        return None
     host = urllib.parse.urlsplit(url).hostname or ""
-    return not settings.FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS and host_is_private(host)
+    address = _literal_address(host)
+    if _local_name(host) or (address is not None and _inside_network(address)):
+        return "Webhooks may not call private or loopback addresses (FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS)."
+    return None
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one attempt goes: the URL's parts and the addresses its host resolved to, all checked."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+    addresses: tuple[str, ...]
+
+
+def resolve_target(url: str) -> Target:
+    """Resolve the URL's host once and check every address. Raises Refused, or OSError from DNS."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise Refused(f"Not an http(s) URL: {url!r}.")
+    host = parts.hostname
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    allow_private = settings.FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS
+    if _local_name(host) and not allow_private:
+        raise Refused(f"Refused: {host} is a private address (FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS is off).")
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
+    inside = [address for address in addresses if _inside_network(address)]
+    if inside and not allow_private:
+        raise Refused(
+            f"Refused: {host} resolves to the private address {inside[0]} "
+            "(FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS is off)."
+        )
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Target(parts.scheme, host, port, path, addresses)
+
+
+def _connect_to_checked_address(addresses: tuple[str, ...], port: int) -> socket.socket:
+    error: OSError = OSError("The host resolved to no address.")
+    for address in addresses:
+        try:
+            sock = socket.create_connection((address, port), timeout=CONNECT_TIMEOUT_SECONDS)
+        except OSError as failure:
+            error = failure
+            continue
+        sock.settimeout(READ_TIMEOUT_SECONDS)
+        return sock
+    raise error
+
+
+class PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to the addresses of a Target: the Host header names the host, the socket goes to an
+    address that was checked, never to a new DNS answer."""
+
+    def __init__(self, target: Target) -> None:
+        super().__init__(target.host, target.port, timeout=READ_TIMEOUT_SECONDS)
+        self.target = target
+
+    def connect(self) -> None:
+        self.sock = _connect_to_checked_address(self.target.addresses, self.target.port)
+
+
+class PinnedHTTPSConnection(PinnedHTTPConnection):
+    """The same over TLS; the certificate is verified against the host name, as usual."""
+
+    default_port = 443
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = ssl.create_default_context().wrap_socket(self.sock, server_hostname=self.target.host)
+
+
+def _post(target: Target, *, headers: dict[str, str], body: bytes) -> AttemptResult:
+    connection_class = PinnedHTTPSConnection if target.scheme == "https" else PinnedHTTPConnection
+    connection = connection_class(target)
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        response = connection.getresponse()
+        if 200 <= response.status < 300:
+            return AttemptResult(True, response.status, "")
+        return AttemptResult(False, response.status, _failure_message(response))
+    except (OSError, http.client.HTTPException) as error:
+        return AttemptResult(False, None, f"{type(error).__name__}: {error}"[:2000])
+    finally:
+        connection.close()
+
+
+def _failure_message(response: http.client.HTTPResponse) -> str:
+    message = f"HTTP {response.status} {response.reason}"
+    if 300 <= response.status < 400:
+        location = response.getheader("Location", "")
+        return f"{message}: redirects are not followed (Location: {location})"[:2000]
+    try:
+        excerpt = response.read(MAX_ERROR_BODY_BYTES).decode("utf-8", "replace").strip()
+    except (OSError, http.client.HTTPException):
+        excerpt = ""  # the status is the answer; a body that stalls adds nothing
+    return f"{message}: {excerpt}"[:2000] if excerpt else message
+
+
+def _attempt(hook: Webhook, *, delivery_id: str, event: str, body: bytes) -> AttemptResult:
+    try:
+        target = resolve_target(hook.url)
+    except Refused as refusal:
+        return AttemptResult(False, None, str(refusal))
+    except (OSError, UnicodeError) as error:
+        return AttemptResult(False, None, f"The host could not be resolved: {error}"[:2000])
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "factcheck-webhooks/1",
+        SIGNATURE_HEADER: sign(body, hook.secret),
+        "X-Factcheck-Event": event,
+        "X-Factcheck-Delivery": delivery_id,
+    }
+    return _post(target, headers=headers, body=body)
 
 
 def deliver_attempt(
@@ -119,11 +240,7 @@ def deliver_attempt(
     log = WebhookDelivery.objects.create(
         webhook=hook, delivery_id=delivery_id, event=event, attempt=attempt, started_at=timezone.now()
     )
-    if host_refused(hook.url):
-        message = "Refused: the host is a private address (FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS is off)."
-        result = AttemptResult(False, None, message)
-    else:
-        result = _post(hook, delivery_id=delivery_id, event=event, body=body)
+    result = _attempt(hook, delivery_id=delivery_id, event=event, body=body)
     log.succeeded = result.succeeded
     log.status_code = result.status_code
     log.error = result.error

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from claims.extraction.claim import ExtractedClaim
 from claims.extraction.language import unsupported_language_message
@@ -17,7 +18,7 @@ from claims.models import (
     Article,
     Claim,
 )
-from claims.similarity.duplicates import ingest_vectors
+from claims.similarity.duplicates import facts_to_store, ingest_vectors
 from claims.similarity.suggestions import suggestions_create
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,11 @@ def article_extract(*, article_id: int) -> tuple[str, list[ExtractedClaim]] | No
     from claims.extraction.pipeline import language_and_claims
 
     article = Article.objects.get(pk=article_id)
-    Article.objects.filter(pk=article_id).update(status=Article.Status.PROCESSING, error="")
+    # A duplicate delivery never moves a done article back (storing would then replace its claims);
+    # updated_at restarts the clock of the sweep that recovers crashed work (recovery.py).
+    Article.objects.filter(pk=article_id).exclude(status=Article.Status.DONE).update(
+        status=Article.Status.PROCESSING, error="", updated_at=timezone.now()
+    )
     with failure_recorded(article_id=article_id):
         language, claims = language_and_claims(article.body, published_at=article.published_at)
         if claims is None:
@@ -126,6 +131,7 @@ def claims_replace(
             reasons=item.reasons or ([item.reason] if item.reason else []),
             quantities=item.quantities,
             dates=item.dates,
+            facts=facts_to_store(text=item.text, quantities=item.quantities, dates=item.dates),
             flags=item.flags,
             rewrites=[{key: rewrite[key] for key in REWRITE_KEYS} for rewrite in item.rewrites],
             needs_context=item.needs_context,

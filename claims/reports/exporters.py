@@ -1,11 +1,11 @@
 """The exporter registry: each format a small class whose `render()` returns (filename, mimetype, body)."""
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, ClassVar
 
+from defusedcsv import csv
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
@@ -110,21 +110,9 @@ CSV_COLUMNS = [
 ]
 
 
-# A cell starting like this is a formula to a spreadsheet; a leading apostrophe keeps it text.
-_FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    if isinstance(value, str) and (
-        value.startswith(_FORMULA_STARTS) or (value[:1] == "-" and value[1:2] not in "0123456789 .")
-    ):
-        return "'" + value
-    return value
 
 
 @register
@@ -140,11 +128,13 @@ class CsvExporter(Exporter):
         return self.filename, self.content_type, self._lines()
 
     def _lines(self) -> Iterator[bytes]:
+        # defusedcsv: a cell a spreadsheet would run as a formula (=, +, -, @, |, %, not a plain
+        # number) gets a leading apostrophe and stays text.
         writer = csv.writer(_Echo())
         yield ("\ufeff" + writer.writerow(CSV_COLUMNS)).encode()
         for row in report_rows(self.scope):
             for record in self._records(row):
-                yield writer.writerow([spreadsheet_safe(value) for value in record]).encode()
+                yield writer.writerow(record).encode()
 
     def _records(self, row: ReportRow) -> Iterator[list[Any]]:
         claim, verdict, article = row.claim, row.verdict, row.claim.article

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from claims import access
 from claims.audit import audit_record_create
@@ -133,7 +134,9 @@ def _article_retry(*, article: Article, by: User | AnonymousUser | None) -> Arti
     claims, so nothing an editor did is lost)."""
     queueing.require_broker()
     with transaction.atomic():
-        Article.objects.filter(pk=article.pk).update(status=Article.Status.PENDING, error="")
+        Article.objects.filter(pk=article.pk).update(
+            status=Article.Status.PENDING, error="", updated_at=timezone.now()
+        )
         audit_record_create(actor=by, action="article_retried", target=article, article=article)
         queueing.enqueue_article_processing(article.pk, force=True)
     article.refresh_from_db()
@@ -150,7 +153,9 @@ def article_reprocess(*, article: Article, by: User | AnonymousUser) -> Article:
     if worked_on:
         raise Conflict("Claims of this article have evidence or verdicts; reprocessing would discard them.")
     with transaction.atomic():
-        Article.objects.filter(pk=article.pk).update(status=Article.Status.PENDING, error="")
+        Article.objects.filter(pk=article.pk).update(
+            status=Article.Status.PENDING, error="", updated_at=timezone.now()
+        )
         audit_record_create(actor=by, action="article_reprocessed", target=article, article=article)
         queueing.enqueue_article_processing(article.pk, force=True)
     article.refresh_from_db()

@@ -18,7 +18,7 @@ from claims.models import (
     Verdict,
     snapshot,
 )
-from claims.similarity.duplicates import vector_or_none
+from claims.similarity.duplicates import facts_to_store, vector_or_none
 
 CLAIM_AUDIT_FIELDS = ["text", "status", "assigned_to", "duplicate_of", "version"]
 
@@ -39,8 +39,12 @@ def _claim_changes(*, claim: Claim, text: str | None, status: str | None, assign
         if not text.strip():
             raise InvalidInput("The claim text is empty.", fields={"text": ["This field may not be blank."]})
         changes["text"] = text.strip()
-        # A new wording needs a new vector, or similar-claim search would match the old one.
+        # A new wording needs a new vector and new facts, or similar-claim search would match the
+        # old one.
         changes["embedding"] = vector_or_none(changes["text"])
+        changes["facts"] = facts_to_store(
+            text=changes["text"], quantities=claim.quantities, dates=claim.dates
+        )
     if status is not None:
         if status not in Claim.Status.values:
             choices = ", ".join(Claim.Status.values)
@@ -160,6 +164,7 @@ def claim_rewrite_drop(*, claim: Claim, index: int, by: User | AnonymousUser, ex
     changes = {
         "text": text,
         "embedding": vector_or_none(text),
+        "facts": facts_to_store(text=text, quantities=current.quantities, dates=current.dates),
         "rewrites": current.rewrites[:index] + current.rewrites[index + 1 :],
         "needs_context": True,
     }

@@ -3,6 +3,7 @@ when a verdict is published."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
@@ -72,11 +73,14 @@ def _webhook_validate(webhook: Webhook) -> None:
 
 
 def webhook_create(
-    *, team: Team, url: str, secret: str, is_active: bool = True, by: User | AnonymousUser
+    *, team: Team, url: str, secret: str | None = None, is_active: bool = True, by: User | AnonymousUser
 ) -> Webhook:
-    """Register an endpoint of the team; editors of the team and admins may."""
+    """Register an endpoint of the team; editors of the team and admins may. Without a secret, one is
+    generated: the caller shows it to the editor this once (it is stored encrypted)."""
     access.require(access.can_manage_webhooks(by, team), "Only editors of the team may add webhooks.")
     assert isinstance(by, User)  # an editor is signed in
+    if secret is None:
+        secret = secrets.token_urlsafe(32)
     webhook = Webhook(team=team, url=url, secret=secret, is_active=is_active, created_by=by)
     _webhook_validate(webhook)
     with transaction.atomic():

@@ -7,14 +7,23 @@ import json
 import logging
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
 
 from claims.models import Claim, ClaimSuggestion
 from claims.similarity import checkworthiness, embeddings
-from claims.similarity.facts import Facts, facts_agree, facts_of, token_count
+from claims.similarity.facts import (
+    FACTS_VERSION,
+    Facts,
+    facts_agree,
+    facts_from_json,
+    facts_of,
+    facts_to_json,
+    restates,
+    token_count,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +42,20 @@ MIN_AUTO_LINK_TOKENS = 8
 
 
 def claim_facts(claim: Claim | ExtractedClaim) -> Facts:
-    # Parsing costs ~0.1 ms a claim and the same claims come up in search after search, and at
-    # ingest in the repeats check and then in the suggestions.
+    """The facts stored with the claim; parsed, for a claim not stored yet or stored before
+    facts were (or by an older FACTS_VERSION)."""
+    stored = getattr(claim, "facts", None)
+    if stored is not None and stored.get("version") == FACTS_VERSION:
+        return facts_from_json(stored)
+    # Parsing costs ~0.1 ms a claim; at ingest the same claims come up in the repeats check,
+    # then when stored, then in the suggestions.
     return _cached_facts(claim.text, json.dumps(claim.quantities or []), json.dumps(claim.dates or []))
+
+
+def facts_to_store(*, text: str, quantities: list[Any], dates: list[Any]) -> dict[str, Any]:
+    """Claim.facts for a claim with this text, quantities and dates: to be set wherever a claim is
+    created or any of the three changes, so that a search reads them instead of parsing."""
+    return facts_to_json(_cached_facts(text, json.dumps(quantities or []), json.dumps(dates or [])))
 
 
 @lru_cache(maxsize=20_000)
@@ -56,10 +76,16 @@ def relation_between(score: float, first: Facts, second: Facts | Claim) -> str |
 
 
 def may_auto_link(score: float, first: Facts, second: Facts, first_text: str, second_text: str) -> bool:
-    return (
-        score >= settings.FACTCHECK_SIMILARITY_AUTO_LINK_THRESHOLD
-        and min(token_count(first_text), token_count(second_text)) >= MIN_AUTO_LINK_TOKENS
-        and facts_agree(first, second)
+    """Whether two claims of one article are sure enough to be the same claim to be linked
+    without an editor: very close in meaning with the same facts, or one restating the other in
+    the same words with a clause dropped or a phrase added (a photo caption: "..., see picture
+    above"), close enough in meaning to be suggested as a duplicate."""
+    if min(token_count(first_text), token_count(second_text)) < MIN_AUTO_LINK_TOKENS:
+        return False
+    if score >= settings.FACTCHECK_SIMILARITY_AUTO_LINK_THRESHOLD and facts_agree(first, second):
+        return True
+    return score >= settings.FACTCHECK_SIMILARITY_SUGGEST_THRESHOLD and (
+        restates(first, second) or restates(second, first)
     )
 
 
@@ -70,7 +96,10 @@ def near_duplicates(claims: Sequence[ExtractedClaim], vectors: np.ndarray) -> li
     if not len(claims):
         return found
     similarity = vectors @ vectors.T
-    threshold = settings.FACTCHECK_SIMILARITY_AUTO_LINK_THRESHOLD
+    # A caption restating a sentence with a clause dropped links from the suggest threshold on.
+    threshold = min(
+        settings.FACTCHECK_SIMILARITY_AUTO_LINK_THRESHOLD, settings.FACTCHECK_SIMILARITY_SUGGEST_THRESHOLD
+    )
     # Only pairs close enough in meaning are worth the fact check: pairs (earlier, later), by later.
     close = sorted(
         (int(later), int(earlier)) for earlier, later in np.argwhere(np.triu(similarity, 1) >= threshold)

@@ -4,6 +4,10 @@ Two claims are duplicates only if their numbers, dates, named entities and negat
 "fled five years ago" and "fled 15 years ago" read alike but are different claims. The
 normalised quantities and dates from extraction are used where both claims have them; the
 text itself is always parsed too, so claims without them (and free text) are compared alike.
+
+A photo caption repeats a sentence with an aside ("(pictured)"), a clause dropped or a phrase
+added: `facts_agree` reads past an aside on one side, `restates` sees the rest. Facts are parsed
+once, when a claim is stored (`facts_to_json`, Claim.facts), and read back at search time.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 _UNITS = [
@@ -82,6 +86,10 @@ MONTHS = [
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 RELATIVE_DAYS = {"yesterday", "today", "tomorrow", "tonight"}
 NEGATIONS = {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"}
+# "The company denied that it polluted the river" says the opposite of "The company polluted the
+# river", in the same words.
+DENIALS = {"deny", "denies", "denied", "denying"}
+_RULED_OUT = re.compile(r"\brul(?:e|es|ed|ing) out\b", re.IGNORECASE)
 # Capitalised for grammar or rank, not because they name someone or something.
 NOT_ENTITIES = set(
     [
@@ -275,6 +283,19 @@ _NUMBER_WORD_RUN = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE_PERIOD = re.compile(r"\b(last|next|this|past)\s+(week|month|year|decade|century)\b", re.IGNORECASE)
+# A parenthesis and the space before it: "Soyeon Lee (pictured) said ..." -> "Soyeon Lee said ...".
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+# Words that carry no content of their own: a caption that says "via" where the body says
+# "through", or drops an "also", restates the same claim.
+FUNCTION_WORDS = frozenset(
+    [
+        *("a", "an", "the", "this", "that", "these", "those", "some", "also", "then", "here", "there"),
+        *("of", "in", "on", "at", "to", "for", "from", "by", "with", "via", "through", "into", "onto"),
+        *("as", "and", "or", "but", "so", "who", "whom", "whose", "which", "where", "when", "while"),
+        *("it", "its", "he", "she", "they", "him", "her", "his", "them", "their", "we", "us", "our"),
+        *("is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did"),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -287,6 +308,9 @@ class Facts:
     direction: str = ""
     structured_numbers: frozenset[float] | None = None
     structured_dates: frozenset[str] | None = None
+    # The facts of the text outside its parentheses, when it has any: a photo caption repeats a
+    # sentence with an aside, "(pictured)" or "(pictured here with Pastor Kim)".
+    outside_parentheses: Facts | None = None
 
 
 def words_of(text: str) -> list[str]:
@@ -454,19 +478,30 @@ def facts_of(
     quantities: Iterable[Mapping[str, Any]] | None = None,
     dates: Iterable[Mapping[str, Any]] | None = None,
 ) -> Facts:
+    quantities, dates = list(quantities or []), list(dates or [])
+    outside = _PARENTHESES.sub("", text)
+    return replace(
+        _text_facts(text),
+        structured_numbers=_structured_numbers(quantities) if quantities else None,
+        structured_dates=_structured_dates(dates) if dates else None,
+        # Extraction's quantities and dates are not tied to places in the text: outside the
+        # parentheses, the numbers and dates read from the text are compared alone.
+        outside_parentheses=_text_facts(outside) if outside != text else None,
+    )
+
+
+def _text_facts(text: str) -> Facts:
     words = words_of(text)
     word_set = frozenset(words)
-    negated = bool(word_set & NEGATIONS) or any(word.endswith("n't") for word in words)
-    quantities, dates = list(quantities or []), list(dates or [])
     return Facts(
         numbers=frozenset(numbers_in(text)),
         dates=frozenset(dates_in(text, words)),
         entities=frozenset(entity_chunks(text)),
         words=word_set,
-        negated=negated,
+        negated=bool(word_set & (NEGATIONS | DENIALS))
+        or any(word.endswith("n't") for word in words)
+        or bool(_RULED_OUT.search(text)),
         direction=_direction(word_set),
-        structured_numbers=_structured_numbers(quantities) if quantities else None,
-        structured_dates=_structured_dates(dates) if dates else None,
     )
 
 
@@ -475,8 +510,22 @@ def _direction(words: frozenset[str]) -> str:
     return "up" if up and not down else "down" if down and not up else ""
 
 
-def facts_agree(first: Facts, second: Facts) -> bool:
-    """Whether two claims state the same numbers, dates, names, polarity and direction of change."""
+def facts_agree(first: Facts, second: Facts, *, second_may_add_names: bool = False) -> bool:
+    """Whether two claims state the same numbers, dates, names, polarity and direction of change.
+
+    A parenthesis only one side has is an aside ("(pictured)", "(pictured here with Pastor Kim)"):
+    the two also agree when that side agrees without it. Only one side at a time: "the bridge
+    (built in 1932)" and "the bridge (built in 1952)" still differ. `second_may_add_names`:
+    names only `second` has are no disagreement (see `restates`)."""
+    add = second_may_add_names
+    return (
+        _agree(first, second, add)
+        or (first.outside_parentheses is not None and _agree(first.outside_parentheses, second, add))
+        or (second.outside_parentheses is not None and _agree(first, second.outside_parentheses, add))
+    )
+
+
+def _agree(first: Facts, second: Facts, second_may_add_names: bool) -> bool:
     if first.negated != second.negated:
         return False
     if first.direction and second.direction and first.direction != second.direction:
@@ -491,8 +540,100 @@ def facts_agree(first: Facts, second: Facts) -> bool:
         return False
     if dates[0] is not None and dates[1] is not None and not _dates_agree(dates[0], dates[1]):
         return False
-    # Each name must appear on the other side, if only in part ("Dr Maria Lopez" / "Lopez"):
-    # a name swapped for another, or a person only one side mentions, is a different claim.
-    return all(not name.isdisjoint(second.words) for name in first.entities) and all(
-        not name.isdisjoint(first.words) for name in second.entities
+    return _names_agree(first, second) and (second_may_add_names or _names_agree(second, first))
+
+
+def _names_agree(first: Facts, second: Facts) -> bool:
+    """Each name of `first` appears on the other side, if only in part ("Dr Maria Lopez" /
+    "Lopez"): a name swapped for another, or a person only one side mentions, is a different
+    claim. So is a name sharing a word with one on the other side but differing in another
+    ("Maria Santos" / "Ana Santos", "South Korea" / "North Korea"), unless the other side also
+    names it compatibly (one name's words within the other's)."""
+    for name in first.entities:
+        if name.isdisjoint(second.words):
+            return False
+        overlapping = [other for other in second.entities if _shared(name, other)]
+        if overlapping and not any(_one_within_other(name, other) for other in overlapping):
+            return False
+    return True
+
+
+def _same_name_word(word: str, other: str) -> bool:
+    # "Korea" / "Korean", "Roh" / "Rohs": the same name in another form.
+    shorter, longer = sorted((word, other), key=len)
+    return longer.startswith(shorter) and (len(shorter) >= 4 or shorter == longer)
+
+
+def _shared(name: frozenset[str], other: frozenset[str]) -> bool:
+    return any(_same_name_word(word, word_other) for word in name for word_other in other)
+
+
+def _one_within_other(name: frozenset[str], other: frozenset[str]) -> bool:
+    def within(words: frozenset[str], of: frozenset[str]) -> bool:
+        return all(any(_same_name_word(word, word_of) for word_of in of) for word in words)
+
+    return within(name, other) or within(other, name)
+
+
+def content_words(facts: Facts) -> frozenset[str]:
+    """The words that carry the meaning, outside parentheses: no function words, no "'s"."""
+    words = (facts.outside_parentheses or facts).words
+    return frozenset(word.removesuffix("'s") for word in words) - FUNCTION_WORDS
+
+
+def restates(part: Facts, whole: Facts) -> bool:
+    """Whether `whole` says what `part` says in the same words, and perhaps more: a caption
+    that drops a clause of the body's sentence, or repeats it with a phrase added ("..., see
+    picture above", "also featured in the film"). The numbers, dates, polarity and direction
+    must still agree, and every name of `part` must be in `whole`; the words `part` drops may
+    name a place or a person ("... before he escaped across the Tumen River"), not a number
+    or a date."""
+    return content_words(part) <= content_words(whole) and facts_agree(part, whole, second_may_add_names=True)
+
+
+# Stored facts (Claim.facts) older than this are parsed again from the text: bump it whenever
+# facts_of may find other facts in the same text, or facts_to_json writes another shape.
+FACTS_VERSION = 1
+
+
+def facts_to_json(facts: Facts) -> dict[str, Any]:
+    """The facts as JSON, to be stored with the claim: read back by facts_from_json, equal."""
+    return {"version": FACTS_VERSION, **_facts_json(facts)}
+
+
+def _facts_json(facts: Facts) -> dict[str, Any]:
+    def optional(values: frozenset[Any] | None) -> list[Any] | None:
+        return None if values is None else sorted(values)
+
+    return {
+        "numbers": sorted(facts.numbers),
+        "dates": sorted(facts.dates),
+        "entities": sorted(sorted(name) for name in facts.entities),
+        "words": sorted(facts.words),
+        "negated": facts.negated,
+        "direction": facts.direction,
+        "structured_numbers": optional(facts.structured_numbers),
+        "structured_dates": optional(facts.structured_dates),
+        "outside_parentheses": None
+        if facts.outside_parentheses is None
+        else _facts_json(facts.outside_parentheses),
+    }
+
+
+def facts_from_json(data: Mapping[str, Any]) -> Facts:
+    structured_numbers, structured_dates = data["structured_numbers"], data["structured_dates"]
+    outside = data["outside_parentheses"]
+    return Facts(
+        # JSON may give back 1e16 as an integer: the same number, but Facts hold floats.
+        numbers=frozenset(float(number) for number in data["numbers"]),
+        dates=frozenset(data["dates"]),
+        entities=frozenset(frozenset(name) for name in data["entities"]),
+        words=frozenset(data["words"]),
+        negated=data["negated"],
+        direction=data["direction"],
+        structured_numbers=None
+        if structured_numbers is None
+        else frozenset(float(number) for number in structured_numbers),
+        structured_dates=None if structured_dates is None else frozenset(structured_dates),
+        outside_parentheses=None if outside is None else facts_from_json(outside),
     )

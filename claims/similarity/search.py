@@ -3,25 +3,27 @@ reciprocal rank, and claims by keywords alone; always within the articles a user
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from claims import access
 from claims.fields import vector_text
 from claims.models import Article, Claim
 from claims.similarity import embeddings
 from claims.similarity.duplicates import DUPLICATE, RELATED, claim_facts, relation_between
-from claims.similarity.facts import Facts, entities_in, facts_of
+from claims.similarity.facts import Facts, entities_in
 
 if TYPE_CHECKING:
     pass
@@ -59,6 +61,8 @@ class SimilarClaim:
     claim: Claim
     score: float
     relation: str
+    # The scores that placed a match (matching.Match.why); None for similar claims.
+    why: dict[str, float | int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ def _searchable_articles_sql(
 
 
 # Both candidate lists and their reciprocal rank fusion in one statement: the HNSW index orders
-# `nearest`, the GIN index (the same to_tsvector expression as claim_text_search_gin) answers
+# `nearest`, the GIN index over the stored text_search (claim_text_search_gin) answers
 # `keyword`; both see the same filters. Exact cosine distance comes back for every candidate.
 # {probe} selects the probe's vector (probe_sql); {articles} selects the ids of the articles the
 # caller may search (article_ids_sql).
@@ -143,13 +147,9 @@ nearest AS (
 keyword AS (
     SELECT id, row_number() OVER (ORDER BY relevance DESC, id) AS rank
     FROM (
-        SELECT id, ts_rank_cd(
-            to_tsvector('english'::regconfig, COALESCE(text, '')),
-            plainto_tsquery('english'::regconfig, %(keywords)s)
-        ) AS relevance
+        SELECT id, ts_rank_cd(text_search, plainto_tsquery('english'::regconfig, %(keywords)s)) AS relevance
         FROM claims_claim
-        WHERE to_tsvector('english'::regconfig, COALESCE(text, ''))
-                @@ plainto_tsquery('english'::regconfig, %(keywords)s)
+        WHERE text_search @@ plainto_tsquery('english'::regconfig, %(keywords)s)
             AND embedding IS NOT NULL AND article_id IN ({articles})
             AND id <> %(exclude)s
         ORDER BY relevance DESC, id
@@ -161,7 +161,7 @@ fused AS (
     FROM (SELECT id, rank FROM nearest UNION ALL SELECT id, rank FROM keyword) AS ranked
     GROUP BY id
 )
-SELECT claim.id, claim.article_id, claim.text, claim.duplicate_of_id, claim.quantities, claim.dates,
+SELECT claim.id, claim.article_id, claim.text, claim.duplicate_of_id, claim.facts,
     claim.embedding <=> (SELECT vector FROM probe) AS distance,
     EXISTS (
         SELECT 1 FROM claims_claimsuggestion AS decided
@@ -202,7 +202,20 @@ class Candidate:
     rejected: bool
 
 
-CANDIDATE_FIELDS = ["id", "article_id", "text", "duplicate_of_id", "quantities", "dates"]
+# With the facts stored at ingest (Claim.facts), so that no candidate is parsed at search time.
+CANDIDATE_FIELDS = ["id", "article_id", "text", "duplicate_of_id", "facts"]
+
+
+def candidate_claim(values: Sequence[Any]) -> Claim:
+    """A Claim of the CANDIDATE_FIELDS from a raw row, as the ORM would load it: the connection
+    hands JSON over as text, for JSONField to decode."""
+    values = list(values)
+    if isinstance(values[_FACTS], str):
+        values[_FACTS] = json.loads(values[_FACTS])
+    return Claim.from_db(connection.alias, CANDIDATE_FIELDS, values)
+
+
+_FACTS = CANDIDATE_FIELDS.index("facts")
 
 
 def candidates(probe: Probe, articles: ArticlesSql, *, count: int, exclude: int | None) -> list[Candidate]:
@@ -216,7 +229,7 @@ def candidates(probe: Probe, articles: ArticlesSql, *, count: int, exclude: int 
     width = len(CANDIDATE_FIELDS)
     return [
         Candidate(
-            claim=Claim.from_db(connection.alias, CANDIDATE_FIELDS, row[:width]),
+            claim=candidate_claim(row[:width]),
             score=1.0 - float(row[width]),
             rejected=row[width + 1],
         )
@@ -284,10 +297,6 @@ def claim_probe(claim: Claim) -> Probe | None:
     return Probe(text=claim.text, facts=claim_facts(claim), claim_id=claim.pk)
 
 
-def text_probe(text: str) -> Probe:
-    return Probe(vector=embeddings.embed_text(text), text=text, facts=facts_of(text))
-
-
 def similar_claims(
     *, claim: Claim, user: access.AnyUser, scope: str = "all", limit: int = 10
 ) -> list[SimilarClaim]:
@@ -312,30 +321,18 @@ def _merged_are_duplicates(claim: Claim, results: list[SimilarClaim]) -> list[Si
     return best_first(decided)
 
 
-def match_text(*, text: str, user: access.AnyUser, limit: int = 10) -> list[SimilarClaim]:
-    """ "Has this been checked before?": claims like a free text, among those `user` may see."""
-    if not matchable_articles(access.visible_articles(user)).exists():  # spare the model
-        return []
-    return search(text_probe(text), searchable_articles_sql(user), limit=limit)
-
-
-def search_claims(*, user: access.AnyUser, text: str, limit: int = 20) -> list[Claim]:
-    """Claims closest in meaning to a free text, for the search page."""
-    return [found.claim for found in match_text(text=text, user=user, limit=limit)]
-
-
 KEYWORD_RESULT_LIMIT = 50
 
 
 def claims_by_keywords(*, user: access.AnyUser, text: str, limit: int = KEYWORD_RESULT_LIMIT) -> list[Claim]:
-    """Full-text match on the claim text (the indexed expression), best first; a substring match on
-    text and quote as fallback for what the English dictionary does not stem (numbers, partial words)."""
+    """Full-text match on the claim text (its stored, indexed text_search), best first; a substring
+    match on text and quote as fallback for what the English dictionary does not stem (numbers,
+    partial words)."""
     visible = access.visible_claims(user).select_related("article")
-    vector = SearchVector("text", config="english")
     query = SearchQuery(text, search_type="websearch", config="english")
     ranked: list[Claim] = list(
-        visible.annotate(search=vector, rank=SearchRank(vector, query))
-        .filter(search=query)
+        visible.annotate(rank=SearchRank(F("text_search"), query))
+        .filter(text_search=query)
         .order_by("-rank", "-checkworthiness", "id")[:limit]
     )
     if ranked:

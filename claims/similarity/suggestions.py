@@ -17,6 +17,7 @@ from claims.similarity.search import (
     CANDIDATE_FIELDS,
     EF_SEARCH_MARGIN,
     _fetch_with_ef_search,
+    candidate_claim,
     matchable_articles,
 )
 
@@ -27,11 +28,11 @@ if TYPE_CHECKING:
 # For each new claim, its nearest claims in the team's other articles, all in one statement.
 # Duplicates need a close meaning, so the nearest few by vector suffice.
 SUGGESTION_CANDIDATES_SQL = """
-SELECT new.id, nearest.id, nearest.article_id, nearest.text, nearest.duplicate_of_id, nearest.quantities,
-    nearest.dates, 1 - nearest.distance
+SELECT new.id, nearest.id, nearest.article_id, nearest.text, nearest.duplicate_of_id, nearest.facts,
+    1 - nearest.distance
 FROM claims_claim AS new
 CROSS JOIN LATERAL (
-    SELECT other.id, other.article_id, other.text, other.duplicate_of_id, other.quantities, other.dates,
+    SELECT other.id, other.article_id, other.text, other.duplicate_of_id, other.facts,
         other.embedding <=> new.embedding AS distance
     FROM claims_claim AS other
     WHERE other.embedding IS NOT NULL AND other.article_id = ANY(%(articles)s)
@@ -118,10 +119,7 @@ def _nearest_in(
         per_claim + EF_SEARCH_MARGIN,
         planner=SCAN_SETTINGS.get(_suggestion_scan(article_ids)),
     )
-    return [
-        (row[0], Claim.from_db(connection.alias, fields, row[1 : 1 + len(fields)]), float(row[-1]))
-        for row in rows
-    ]
+    return [(row[0], candidate_claim(row[1 : 1 + len(fields)]), float(row[-1])) for row in rows]
 
 
 def _suggestion_scan(article_ids: list[int]) -> str:

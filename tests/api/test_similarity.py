@@ -122,6 +122,9 @@ def test_it_matches_free_text_with_published_verdicts_first(alice, bob, claims):
     # Then duplicates by similarity: the identical wording first.
     assert [item["id"] for item in results[1:3]] == [claims["probe"].pk, claims["duplicate"].pk]
     assert results[1]["score"] == pytest.approx(1.0, abs=1e-3) and results[2]["relation"] == "duplicate"
+    # Each says why it matched: the cosine (the score), its ranks in the lists, the fusion.
+    why = results[1]["why"]
+    assert why["cosine"] == results[1]["score"] and why["nearest_rank"] == 1 and why["fusion"] > 0
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,9 @@
 import json
 
 import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from claims.models import AuditRecord, Webhook
 from tests.conftest import api_client_for
@@ -26,7 +29,7 @@ def test_it_audits_registering_a_webhook_without_its_secret(team, alice):
 
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert set(body) == {"id", "team", "url", "is_active", "created_at"}
+    assert set(body) == {"id", "team", "url", "is_active", "created_at", "secret"}
     webhook = Webhook.objects.get(pk=body["id"])
     assert (webhook.team, webhook.created_by, webhook.secret) == (team, alice, SECRET)
     record = AuditRecord.objects.get(action="webhook_created")
@@ -81,3 +84,42 @@ def test_it_records_nothing_when_a_change_is_refused(team, alice, bob, charlie):
     webhook.refresh_from_db()
     assert (webhook.team, webhook.is_active) == (team, True)
     assert not AuditRecord.objects.exists()
+
+
+def test_it_generates_a_secret_and_shows_it_once(team, alice):
+    client = api_client_for(alice)
+
+    registered = client.post(URL, {"url": "https://cms.example.org/hook"}, format="json")
+
+    assert registered.status_code == 201, registered.json()
+    secret = registered.json()["secret"]
+    assert len(secret) >= 40
+    webhook = Webhook.objects.get(pk=registered.json()["id"])
+    assert webhook.secret == secret
+    shown_later = [client.get(f"{URL}{webhook.pk}/").json(), *client.get(URL).json()["results"]]
+    shown_later.append(client.patch(f"{URL}{webhook.pk}/", {"is_active": False}, format="json").json())
+    assert all("secret" not in body for body in shown_later)
+    assert secret not in json.dumps(shown_later)
+
+
+def test_it_keeps_the_secret_encrypted_in_the_database(team, alice):
+    webhook = Webhook.objects.create(team=team, url="https://cms.example.org/hook", secret=SECRET)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM claims_webhook WHERE id = %s", [webhook.pk])
+        [stored] = cursor.fetchone()
+
+    assert SECRET not in stored and stored.startswith("gAAAA")  # a Fernet token
+    assert Webhook.objects.get(pk=webhook.pk).secret == SECRET
+
+
+def test_it_reads_secrets_under_a_rotated_key_and_refuses_an_unknown_one(team, settings):
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FACTCHECK_WEBHOOK_SECRET_KEYS = [old_key]
+    webhook = Webhook.objects.create(team=team, url="https://cms.example.org/hook", secret=SECRET)
+
+    settings.FACTCHECK_WEBHOOK_SECRET_KEYS = [new_key, old_key]
+    assert Webhook.objects.get(pk=webhook.pk).secret == SECRET
+    settings.FACTCHECK_WEBHOOK_SECRET_KEYS = [new_key]
+    with pytest.raises(ImproperlyConfigured, match="cannot be decrypted"):
+        Webhook.objects.get(pk=webhook.pk)

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import ConsoleMessage
 
 from claims import access
 from tests.factories import UserFactory
@@ -39,7 +40,9 @@ def screenshot(page):
 
     def take(name: str) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # caret="initial": hiding the caret leaves style attributes on inputs, which htmx then copies
+        # onto swapped-in elements, and the Content-Security-Policy refuses.
+        page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
 
     return take
@@ -70,3 +73,25 @@ def log_out(page):
 def dave(team):
     """An editor and reviewer, so one person can try to publish their own verdict."""
     return UserFactory(username="dave", roles=[access.EDITOR, access.REVIEWER], teams=[team])
+
+
+@pytest.fixture
+def csp_violations(page) -> list[str]:
+    """What the browser refused under the Content-Security-Policy (inline script, style or handler),
+    as Chromium reports it on the console."""
+    refused: list[str] = []
+
+    def heard(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            where = message.location
+            refused.append(f"{message.text} ({where.get('url')}:{where.get('lineNumber')})")
+
+    page.on("console", heard)
+    return refused
+
+
+@pytest.fixture(autouse=True)
+def csp_respected(csp_violations):
+    """Every browser test runs with the policy on and fails if a page broke it."""
+    yield
+    assert not csp_violations, f"Content-Security-Policy violations: {csp_violations}"

@@ -1,14 +1,19 @@
 """Webhooks against a real HTTP receiver on 127.0.0.1."""
 
 import json
+import socket
 import threading
+import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
 
 from claims import services
 from claims.models import Webhook, WebhookDelivery
-from claims.pipeline.delivery import MAX_ATTEMPTS, retry_delay, signature_matches
+from claims.pipeline import delivery
+from claims.pipeline.delivery import MAX_ATTEMPTS, deliver_attempt, retry_delay, signature_matches
 from claims.services.webhooks import webhooks_notify_published
 from claims.tasks import deliver_webhook
 from tests.conftest import api_client_for
@@ -68,7 +73,7 @@ def in_review(team, alice):
 def register(user, url):
     response = api_client_for(user).post("/api/v1/webhooks/", {"url": url, "secret": SECRET}, format="json")
     assert response.status_code == 201, response.json()
-    assert "secret" not in response.json()
+    assert response.json()["secret"] == SECRET  # shown at registration, never again
     return Webhook.objects.get(pk=response.json()["id"])
 
 
@@ -161,7 +166,7 @@ def test_it_shows_the_delivery_log_to_the_team_only(in_review, alice, bob, charl
         ({"url": "ftp://example.org/x", "secret": SECRET}, "url"),
         ({"url": "not a url", "secret": SECRET}, "url"),
         ({"url": "https://example.org/x", "secret": "short"}, "secret"),
-        ({"url": "https://example.org/x"}, "secret"),
+        ({"url": "https://example.org/x", "secret": ""}, "secret"),
     ],
 )
 def test_it_rejects_bad_webhooks_with_field_messages(alice, payload, field):
@@ -206,3 +211,202 @@ def test_it_does_not_deliver_to_a_private_host_when_not_allowed(in_review, bob, 
         webhooks_notify_published(verdict_id=in_review.pk)
     assert receiver.requests == []
     assert all("private address" in row.error for row in WebhookDelivery.objects.filter(webhook=hook))
+
+
+# --- the guard cannot be turned inward: redirects, DNS answers, slow or endless answers ---
+
+
+class LocalServer:
+    """A server on 127.0.0.1 whose every POST is answered by `respond(handler)`; counts the requests."""
+
+    def __init__(self, respond) -> None:
+        self.requests: list[dict] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers["Content-Length"]))
+                server.requests.append(dict(self.headers))
+                respond(self)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    def __enter__(self) -> "LocalServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def answer(status: int, headers: dict[str, str] | None = None):
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return respond
+
+
+def endless_body(status: int):
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        chunk = b"x" * 65536
+        try:
+            for _ in range(2000):  # 128 MB, far more than anyone should read
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        except OSError:
+            pass  # the client hung up, as it should
+
+    return respond
+
+
+@pytest.fixture
+def fake_dns(monkeypatch):
+    """Answers for names only these tests know, in turn; every other name resolves as usual."""
+    real_getaddrinfo = socket.getaddrinfo
+    answers: dict[str, list[str]] = {}
+    asked: list[str] = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in answers:
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        asked.append(host)
+        address = answers[host].pop(0) if len(answers[host]) > 1 else answers[host][0]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return SimpleNamespace(answers=answers, asked=asked)
+
+
+def attempt_to(team, url: str) -> WebhookDelivery:
+    hook = Webhook.objects.create(team=team, url=url, secret=SECRET)
+    log = deliver_attempt(
+        webhook_id=hook.pk, delivery_id=str(uuid.uuid4()), event="verdict.published", payload={}, attempt=1
+    )
+    assert log is not None
+    return log
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_it_never_follows_a_redirect(team, status):
+    with (
+        LocalServer(answer(200)) as inside,
+        LocalServer(answer(status, {"Location": f"http://127.0.0.1:{inside.port}/admin"})) as outside,
+    ):
+        log = attempt_to(team, f"http://127.0.0.1:{outside.port}/hook")
+
+    assert len(outside.requests) == 1 and inside.requests == []
+    assert (log.succeeded, log.status_code) == (False, status)
+    assert "redirects are not followed" in log.error and f":{inside.port}/admin" in log.error
+
+
+def test_it_refuses_a_name_that_resolves_to_a_private_address(team, alice, settings, fake_dns):
+    settings.FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    with LocalServer(answer(200)) as receiver:
+        fake_dns.answers["hooks.example.org"] = ["127.0.0.1"]
+        url = f"http://hooks.example.org:{receiver.port}/hook"
+        # Registering does not ask DNS: the request never waits on a resolver.
+        response = api_client_for(alice).post("/api/v1/webhooks/", {"url": url}, format="json")
+        assert response.status_code == 201 and fake_dns.asked == []
+
+        log = attempt_to(team, url)
+
+    assert receiver.requests == []
+    assert not log.succeeded and log.status_code is None
+    assert "hooks.example.org resolves to the private address 127.0.0.1" in log.error
+
+
+def test_it_connects_to_the_address_it_checked_without_asking_dns_again(team, fake_dns):
+    with LocalServer(answer(204)) as receiver:
+        # A second lookup would land on an address where nothing listens.
+        fake_dns.answers["hooks.example.org"] = ["127.0.0.1", "127.0.0.2"]
+        log = attempt_to(team, f"http://hooks.example.org:{receiver.port}/hook?team=metro")
+
+    assert fake_dns.asked == ["hooks.example.org"]
+    assert (log.succeeded, log.status_code) == (True, 204)
+    [request] = receiver.requests
+    assert request["Host"] == f"hooks.example.org:{receiver.port}"
+
+
+def test_a_name_that_changes_its_answer_after_the_check_cannot_reach_inside(
+    team, settings, fake_dns, monkeypatch
+):
+    # DNS rebinding: public when checked, loopback a moment later. The connection goes to the
+    # public address that was checked (unreachable here), never to the loopback one.
+    settings.FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    monkeypatch.setattr(delivery, "CONNECT_TIMEOUT_SECONDS", 0.5)
+    with LocalServer(answer(200)) as receiver:
+        fake_dns.answers["rebind.example.org"] = ["93.184.216.34", "127.0.0.1"]
+        log = attempt_to(team, f"http://rebind.example.org:{receiver.port}/hook")
+
+    assert receiver.requests == []
+    assert fake_dns.asked == ["rebind.example.org"]
+    assert not log.succeeded and log.status_code is None and log.error
+
+
+def test_it_gives_up_on_a_receiver_that_never_answers(team, monkeypatch):
+    monkeypatch.setattr(delivery, "READ_TIMEOUT_SECONDS", 0.5)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()  # connections are accepted by the kernel, and nothing is ever said
+    try:
+        started = time.monotonic()
+        log = attempt_to(team, f"http://127.0.0.1:{silent.getsockname()[1]}/hook")
+        elapsed = time.monotonic() - started
+    finally:
+        silent.close()
+
+    assert not log.succeeded and log.status_code is None
+    assert "timed out" in log.error
+    assert elapsed < 3
+
+
+@pytest.mark.parametrize(("status", "succeeded"), [(200, True), (500, False)])
+def test_it_reads_a_bounded_part_of_an_endless_answer(team, status, succeeded):
+    with LocalServer(endless_body(status)) as receiver:
+        started = time.monotonic()
+        log = attempt_to(team, f"http://127.0.0.1:{receiver.port}/hook")
+        elapsed = time.monotonic() - started
+
+    assert (log.succeeded, log.status_code) == (succeeded, status)
+    assert len(log.error) <= delivery.MAX_ERROR_BODY_BYTES + 100
+    assert elapsed < 5
+
+
+def test_it_refuses_literal_private_addresses_without_dns(alice, settings, fake_dns, monkeypatch):
+    settings.FACTCHECK_WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+
+    def no_dns(*args, **kwargs):
+        raise AssertionError("DNS asked during request validation")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    for url in (
+        "http://[::ffff:127.0.0.1]/x",
+        "http://0.0.0.0/x",
+        "http://100.64.0.1/x",
+        "http://db.localhost/x",
+    ):
+        response = api_client_for(alice).post("/api/v1/webhooks/", {"url": url}, format="json")
+        assert response.status_code == 400, url
+    assert (
+        api_client_for(alice)
+        .post("/api/v1/webhooks/", {"url": "https://cms.example.org/x"}, format="json")
+        .status_code
+        == 201
+    )

@@ -14,8 +14,11 @@ import redis
 from django.db import connection
 
 from claims.models import Article
+from claims.pipeline import queueing
+from claims.pipeline.recovery import queued_article_ids
 from factcheck.celery import app
 from tests.conftest import api_client_for
+from tests.factories import ArticleFactory
 
 PROJECT = Path(__file__).resolve().parents[2]
 BROKER = "redis://127.0.0.1:6379/14"
@@ -61,33 +64,33 @@ def use_broker(url: str) -> None:
     app.conf.broker_url = url
 
 
-def start_worker(queues: str | None = None) -> subprocess.Popen[bytes]:
-    """A worker consuming every queue, or only `queues` (e.g. "extract", "embed,celery")."""
+def start_worker(
+    queues: str | None = None, *, pool: str = "solo", **variables: str
+) -> subprocess.Popen[bytes]:
+    """A worker consuming every queue, or only `queues` (e.g. "extract", "embed,celery"), with
+    extra environment `variables`."""
+    command = [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--pool", pool]
+    command += ["--concurrency", "1", "--loglevel", "INFO"] + (["-Q", queues] if queues else [])
+    return start_celery(command, **variables)
+
+
+def start_beat(schedule: Path, **variables: str) -> subprocess.Popen[bytes]:
+    """Celery beat, as the compose file runs it, sending the recovery sweep."""
+    command = [sys.executable, "-m", "celery", "-A", "factcheck", "beat", "--schedule", str(schedule)]
+    return start_celery(command, **variables)
+
+
+def start_celery(command: list[str], **variables: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "CELERY_BROKER_URL": BROKER,
         "FACTCHECK_DATABASE_NAME": connection.settings_dict["NAME"],
         "FACTCHECK_TASK_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "HF_HUB_OFFLINE": "1",
+        **variables,
     }
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "factcheck",
-        "worker",
-        "--pool",
-        "solo",
-        "--loglevel",
-        "INFO",
-    ]
     return subprocess.Popen(
-        command + (["-Q", queues] if queues else []),
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        command, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
 
 
@@ -245,3 +248,60 @@ def test_it_answers_503_and_stores_nothing_when_the_broker_is_down(broker, alice
     assert response.status_code == 503
     assert "not stored" in response.json()["error"]["message"]
     assert Article.objects.count() == 0
+
+
+# The recovery sweep (claims/pipeline/recovery.py), with Redis's visibility timeout at its default.
+DEFAULT_VISIBILITY_TIMEOUT = "3600"
+STALE_AFTER = 5
+SWEEP_INTERVAL = 3
+
+
+def test_it_recovers_an_article_whose_worker_died_within_the_sweep_interval(broker, alice, team, tmp_path):
+    body = "\n".join(f"{ARTICLE} Item {n} cost ${n + 1}.5 million in {2000 + n % 25}." for n in range(60))
+    article = ArticleFactory(team=team, body=body, status=Article.Status.DONE)
+    worker = start_worker(FACTCHECK_TASK_VISIBILITY_TIMEOUT=DEFAULT_VISIBILITY_TIMEOUT)
+    try:
+        # Reprocessing sends a forced task: the one case where a late duplicate could replace claims.
+        response = api_client_for(alice).post(f"/api/v1/articles/{article.pk}/reprocess/")
+        assert response.status_code == 202, response.content
+        wait_for(lambda: status_of(article.pk) == Article.Status.PROCESSING, 120, "processing to start")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        killed_at = time.monotonic()
+        assert Article.objects.get(pk=article.pk).claims.count() == 0
+    finally:
+        stop(worker)
+    sweep = {
+        "FACTCHECK_TASK_VISIBILITY_TIMEOUT": DEFAULT_VISIBILITY_TIMEOUT,
+        "FACTCHECK_PROCESSING_STALE_AFTER": str(STALE_AFTER),
+        "FACTCHECK_SWEEP_INTERVAL": str(SWEEP_INTERVAL),
+    }
+    worker, beat = start_worker(pool="prefork", **sweep), start_beat(tmp_path / "beat-schedule", **sweep)
+    try:
+        # Within the stale time, a sweep interval, and the time to process the article again;
+        # without the sweep it would wait an hour for Redis.
+        wait_for(
+            lambda: status_of(article.pk) == Article.Status.DONE, 150, "the sweep to recover the article"
+        )
+        assert time.monotonic() - killed_at < STALE_AFTER + SWEEP_INTERVAL + 150
+        stop(beat)
+        claims = set(Article.objects.get(pk=article.pk).claims.values_list("pk", flat=True))
+        # The dead worker's message is still unacknowledged; give it back as Redis does once the
+        # visibility timeout has passed. Redelivered, it no longer forces, and finds the article done.
+        queued = redis.Redis.from_url(BROKER)
+        assert queued.hlen("unacked") >= 1
+        with app.connection_for_write() as connection:
+            for tag in queued.hkeys("unacked"):
+                connection.default_channel.qos.restore_by_tag(tag)
+        assert_stored_once(article.pk, more_than=60)
+        assert set(Article.objects.get(pk=article.pk).claims.values_list("pk", flat=True)) == claims
+    finally:
+        stop(beat)
+        stop(worker)
+
+
+def test_it_sees_which_articles_wait_on_the_broker(broker):
+    app.send_task(queueing.EXTRACT_ARTICLE, args=(41,), kwargs={"force": False})
+    app.send_task("claims.tasks.store_article_claims", args=(42, "en", []), kwargs={"force": False})
+    app.send_task(queueing.DELIVER_WEBHOOK, args=(43, "delivery", "verdict.published", {}))
+    assert queued_article_ids() == {41, 42}

@@ -80,7 +80,11 @@ def test_it_refuses_a_data_dir_too_long_for_a_socket():
 
 
 def test_it_reports_status_through_manage_py(scratch_server):
-    env = {"FACTCHECK_DATA_DIR": str(scratch_server.data_dir), "PATH": "/usr/bin:/bin"}
+    env = {
+        "FACTCHECK_DATA_DIR": str(scratch_server.data_dir),
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+    }
     run = [sys.executable, "manage.py", "dbserver"]
     status = subprocess.run(
         [*run, "status"], cwd=PROJECT, env=env, capture_output=True, text=True, check=True

@@ -45,3 +45,40 @@ def test_the_web_service_serves_with_the_gunicorn_config_that_loads_the_model_fi
         in compose["services"]["web"]["command"]
     )
     assert '"gunicorn", "-c", "python:factcheck.gunicorn_config", "factcheck.wsgi:application"' in dockerfile
+
+
+def test_it_ships_no_secret_and_refuses_to_start_without_one():
+    compose = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+    services = compose["services"]
+    assert services["db"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    for name in ("web", "extractor", "embedder"):
+        environment = services[name]["environment"]
+        assert environment["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
+        assert "factcheck:${POSTGRES_PASSWORD:?" in environment["DATABASE_URL"]
+    text = (DOCKER / "compose.yaml").read_text() + (DOCKER / "Dockerfile").read_text()
+    assert "change-me" not in text and "factcheck:factcheck@" not in text
+    assert "SECRET_KEY=" not in (DOCKER / "Dockerfile").read_text()
+
+
+def test_it_checks_the_health_of_web_and_workers():
+    services = yaml.safe_load((DOCKER / "compose.yaml").read_text())["services"]
+    web_check = " ".join(services["web"]["healthcheck"]["test"])
+    assert "http://127.0.0.1:8000/health/" in web_check
+    assert "127.0.0.1" in services["web"]["environment"]["FACTCHECK_ALLOWED_HOSTS"].split(",")
+    for name in ("extractor", "embedder"):
+        worker_check = " ".join(services[name]["healthcheck"]["test"])
+        # `$$` is compose for a literal `$`: the shell in the container reads its own HOSTNAME.
+        assert "celery -A factcheck inspect ping --destination celery@$$HOSTNAME" in worker_check
+    for name in ("db", "redis"):
+        assert services["web"]["depends_on"][name]["condition"] == "service_healthy"
+
+
+def test_it_runs_one_beat_sending_the_recovery_sweep():
+    services = yaml.safe_load((DOCKER / "compose.yaml").read_text())["services"]
+    command = services["beat"]["command"].split()
+    assert command[:4] == ["celery", "-A", "factcheck", "beat"]
+    assert services["beat"]["environment"]["CELERY_BROKER_URL"].startswith("redis://redis:")
+    assert "deploy" not in services["beat"]  # never replicated: two beats would sweep twice as often
+    sweep = settings.CELERY_BEAT_SCHEDULE["sweep-stale-articles"]
+    assert sweep["task"] == "claims.tasks.sweep_stale_articles"
+    assert sweep["schedule"] == settings.FACTCHECK_SWEEP_INTERVAL

@@ -121,11 +121,18 @@ def test_it_keeps_formulas_from_running_in_a_spreadsheet(team, alice, bob):
     article = ArticleFactory(team=team, body=formula + ". -5% is a drop. Rest.")
     ClaimFactory(article=article, start=0, end=len(formula), text=formula)
     ClaimFactory(article=article, start=len(formula) + 2, end=len(formula) + 16, text="-5% is a drop.")
+    ClaimFactory(article=article, start=len(formula) + 17, end=len(formula) + 22, text="-12.5")
+    ClaimFactory(article=article, start=len(formula) + 17, end=len(formula) + 22, text="@SUM(A1:A9)")
 
     rows = read_csv(article_csv(alice, article))
 
-    assert rows[0]["claim_text"] == "'" + formula
-    assert rows[1]["claim_text"] == "-5% is a drop."
+    assert [row["claim_text"] for row in rows] == [
+        "'" + formula,
+        "'-5% is a drop.",  # a spreadsheet reads "-5%..." as a formula too
+        "-12.5",  # a plain number stays a number
+        "'@SUM(A1:A9)",
+    ]
+    assert rows[0]["checkworthiness"] == "0.8"
 
 
 def test_it_streams_rows_from_a_chunked_iterator(team, alice, bob, monkeypatch):

@@ -15,7 +15,8 @@ from claims.extraction.claim import ExtractedClaim
 from claims.models import AuditRecord, Claim, ClaimSuggestion
 from claims.similarity import embeddings
 from claims.similarity.duplicates import ingest_vectors
-from claims.similarity.search import match_text, similar_claims
+from claims.similarity.matching import match_text
+from claims.similarity.search import similar_claims
 from claims.similarity.suggestions import SCAN_SETTINGS, _suggestion_scan, suggestion_scan, suggestions_create
 from tests.factories import ArticleFactory, ClaimFactory, TeamFactory, VerdictFactory
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from tests.factories import ArticleFactory, ClaimFactory, EvidenceFactory, SourceFactory, VerdictFactory
@@ -58,6 +60,8 @@ def test_it_finds_claims_by_meaning(client, alice, claim):
     html = client.get("/search/", {"q": "The jobless rate dropped in March", "mode": "meaning"}).text
     assert "1 claim found." in html
     assert "Unemployment fell to 4.1 percent" in html
+    # Why it matched, in words: its meaning's cosine, and the claim's words ("March").
+    assert re.search(r"Matched by meaning 0\.\d\d · words of the claim #1", html)
 
 
 def test_it_lists_sources_with_the_claims_citing_them(client, alice, claim):

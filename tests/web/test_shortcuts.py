@@ -4,7 +4,7 @@ from django.test import override_settings
 
 from claims.errors import Conflict, InvalidInput, ServiceUnavailable
 from claims.models import Article
-from claims.similarity import search
+from claims.similarity import matching
 from claims.web.shortcuts import domain_errors
 from sources.models import Evidence
 from tests.factories import ArticleFactory, ClaimFactory
@@ -95,7 +95,7 @@ def test_it_shows_a_refused_search_as_a_message(client, alice, monkeypatch):
     def unavailable(**kwargs):
         raise ServiceUnavailable("The similarity model is not loaded yet.")
 
-    monkeypatch.setattr(search, "search_claims", unavailable)
+    monkeypatch.setattr(matching, "match_text", unavailable)
     client.force_login(alice)
     response = client.get("/search/", {"q": "bus lines", "mode": "meaning"}, headers=HTMX)
     assert response.status_code == 200

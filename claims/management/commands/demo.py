@@ -19,13 +19,12 @@ DEMO_USERS = {
 
 
 class Command(BaseCommand):
-    help = "Create the roles, a demo team with an editor and a reviewer, and ingest the seed articles."
+    help = "Create a demo team with an editor and a reviewer, and ingest the seed articles."
 
     def handle(self, *args: Any, **options: Any) -> None:
         team, _ = Team.objects.get_or_create(name="Newsroom")
         user_model = get_user_model()
-        for role in access.ROLES:
-            Group.objects.get_or_create(name=role)
+        # The roles themselves come from a migration (claims/migrations/0009_roles.py).
         for username, (role, password) in DEMO_USERS.items():
             user, _ = user_model.objects.get_or_create(username=username)
             user.set_password(password)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from threadpoolctl import threadpool_limits
@@ -178,8 +179,19 @@ def articles_import(
             _store_batch(encoding, summary)
     if on_progress is not None:
         on_progress(summary)
+    if summary.imported:
+        _refresh_statistics()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _refresh_statistics() -> None:
+    """Fresh planner statistics after a bulk import. Autovacuum waits for enough changed rows per
+    table, and until it runs the planner judges the visible articles from the counts before the
+    import: after importing 14k articles into a new team it guessed 668 and compared a search's
+    probe with every claim instead of walking the HNSW index (556 ms instead of 13 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_article, claims_claim, claims_team, claims_team_members")
 
 
 _Extracting = list[tuple[_Row, "Future[extraction_worker.Extracted]"]]

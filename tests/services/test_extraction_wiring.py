@@ -133,6 +133,7 @@ def test_it_prints_claims_as_a_table(article_file, capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[0].split() == ["score", "start", "end", "claim"]
     assert "The port opened in 1907." in out
+    assert "why (model): " in out
     assert "Maria Lopez said Maria Lopez expects 12% growth." in out or "expects 12% growth" in out
 
 
@@ -164,7 +165,9 @@ def test_it_prints_rewrites_and_marks_needs_context(article_file, capsys, monkey
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].endswith("Maria Lopez expects 12% growth.")
     assert lines[2].strip() == "~ She → Maria Lopez"
-    assert lines[3].endswith("It grew.  (needs context)")
+    # Then why the score is what it is: the model's reasons, as an ingest would store them.
+    assert lines[3].strip() == f"why (model): {'; '.join(claims[0].reasons)}"
+    assert lines[4].endswith("It grew.  (needs context)")
 
 
 def test_it_explains_bad_command_input(tmp_path):

@@ -74,4 +74,6 @@ def table(rows: list[dict[str, Any]]) -> str:
         lines.append(line)
         lines += [f"{'':>21}~ {r['original']} → {r['replacement']}" for r in row["rewrites"]]
         lines += [f"{'':>21}! {flag['message']}" for flag in row["flags"]]
+        if row["reasons"]:
+            lines.append(f"{'':>21}why ({row['checkworthiness_source']}): {'; '.join(row['reasons'])}")
     return "\n".join(lines)

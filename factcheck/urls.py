@@ -9,7 +9,11 @@ urlpatterns = [
     path("api/v1/", include("factcheck.api", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: the CSP forbids inline script.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="factcheck/swagger_ui.html"),
+        name="swagger-ui",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("health/", HealthView.as_view(), name="health"),
     path("", include("claims.web.urls")),

@@ -27,6 +27,16 @@ def test_it_forbids_inline_script_and_style(client, path):
 
 
 @pytest.mark.django_db
+def test_it_lets_swagger_uis_style_block_through_by_nonce(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    nonce = re.search(r"'nonce-([^']+)'", " ".join(directives(response)["style-src"])).group(1)
+    page = response.content.decode()
+    assert page.count("<style") == 1 and f'<style nonce="{nonce}">' in page
+    assert re.search(r"<script(?![^>]*\bsrc=)", page) is None
+
+
+@pytest.mark.django_db
 def test_it_lets_only_the_public_verdict_pages_style_block_through_by_nonce(client):
     verdict = VerdictFactory(claim=ClaimFactory(article=ArticleFactory()), published=True)
     response = client.get(f"/verdicts/{verdict.pk}/")

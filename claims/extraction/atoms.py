@@ -61,8 +61,8 @@ def tidy(text: str) -> str:
         text = text.strip(OPEN_QUOTES + CLOSE_QUOTES).strip()
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
-    if text and text[-1] not in '.!?”"\u2019':
-        text += "."
+    if text and (text[-1] not in '.!?”"\u2019' or re.search(r"[^.!?,][”\u2019\"]$", text)):
+        text += "."  # also after a quotation that ends mid-sentence: "… had “turned into a rally”."
     return text
 
 

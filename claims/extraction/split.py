@@ -1,5 +1,13 @@
-"""Stage 3: spaCy's dependency parse turns a compound sentence into atomic clauses
-(coordinated and contrasting clauses, non-restrictive relative clauses and participles)."""
+"""Stage 3: spaCy's dependency parse turns a compound sentence into atomic clauses: coordinated
+and contrasting clauses, clauses introduced by "after" or "because", non-restrictive relative clauses
+(and restrictive ones telling a past fact of something introduced with "a"), participles, and a
+participle opening the sentence.
+
+Every claim is a whole clause (issue 16): a relative clause or participle takes the noun it
+describes as subject; a coordinated verb keeps the subject, auxiliaries, negation and reporting
+frame of the clause it came from; a piece that still lacks a subject or a finite verb stays inside
+the larger claim.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +24,22 @@ SUBJECTS = {"nsubj", "nsubjpass", "expl", "csubj"}
 _CONTRAST_MARKERS = {"while", "whereas", "although", "though"}
 
 
+# A clause these introduce is asserted by the sentence (unlike "if", "before", "until").
+_ASSERTED_MARKERS = {"after", "because"}
+
+
+_NOMINALS = {"NOUN", "PROPN", "PRON", "NUM"}
+
+
 _RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 
 
 # "the planet, named X," identifies rather than states a fact of its own.
 _NAMING_VERBS = {"name", "call", "dub", "nickname", "title", "know", "label"}
+
+
+# Prepositions that still fit when the noun they came with is reused for "where" or "when".
+_PLACE_OR_TIME = {"in", "at", "on", "near", "inside", "outside", "within", "during"}
 
 
 _CLAUSE_PUNCTUATION = {",", "(", ")", "\u2014", "\u2013", ";", ":"}
@@ -44,17 +63,43 @@ def clause_heads(doc: Doc) -> list[Token]:
         elif inside_quotation(token):
             continue
         elif token.dep_ == "conj" and token.pos_ in _VERBS and token.head.pos_ in _VERBS:
-            if _has_content(token):
+            if _has_content(token) or _own_auxiliary(token):
                 heads.append(token)
-        elif token.dep_ == "relcl" and token.pos_ in _VERBS and _comma_before(token):
-            if token.head.pos_ in {"NOUN", "PROPN", "PRON", "NUM"}:
+        elif token.dep_ == "relcl" and token.pos_ in _VERBS and token.head.pos_ in _NOMINALS:
+            if _comma_before(token) or _appositive_host(token) is not None or _introduces_with_fact(token):
                 heads.append(token)
         elif token.dep_ == "acl" and token.tag_ == "VBN" and _comma_before(token) and _has_content(token):
             if token.lemma_.lower() not in _NAMING_VERBS:
                 heads.append(token)
-        elif token.dep_ == "advcl" and _contrast(token):
+        elif token.dep_ == "advcl" and (
+            _contrast(token) or _asserted_reason(token) or _fronted_participle(token)
+        ):
             heads.append(token)
-    return heads
+    return _without_orphans(heads)
+
+
+def _own_auxiliary(head: Token) -> bool:
+    """ "would train … but would not be rushed": a verb with an auxiliary of its own says something."""
+    return head.tag_ in {"VB", "VBN"} and any(child.dep_ in {"aux", "auxpass"} for child in head.children)
+
+
+def _without_orphans(heads: list[Token]) -> list[Token]:
+    """A verb coordinated inside a relative clause or participle is a claim only when that clause is:
+    "the man who founded the firm and built …" stays one restrictive description."""
+    kept = {head.i for head in heads}
+    return [head for head in heads if head.dep_ != "conj" or not _inside_description(_anchor(head), kept)]
+
+
+def _inside_description(anchor: Token, kept: set[int]) -> bool:
+    """A relative clause or participle not split itself, whose subject is the noun it describes
+    (not "After the war he served …", a clause the parser took for a relative one)."""
+    return anchor.dep_ in {"relcl", "acl"} and anchor.i not in kept and _relative_subject(anchor)
+
+
+def _first_conjunct(head: Token) -> Token:
+    while head.dep_ == "conj" and head.head.pos_ in _VERBS:
+        head = head.head
+    return head
 
 
 def _contrast(token: Token) -> bool:
@@ -63,43 +108,199 @@ def _contrast(token: Token) -> bool:
     return bool(markers & _CONTRAST_MARKERS) and has_subject
 
 
+def _asserted_reason(token: Token) -> bool:
+    """ "were treated in hospital after they were exposed to …": the main clause asserts the other.
+    Only under the sentence's own verb; "since" and "when" clauses frame a figure and stay."""
+    markers = {child.lower_ for child in token.children if child.dep_ == "mark"}
+    has_subject = any(child.dep_ in SUBJECTS for child in token.children)
+    main_subject = any(child.dep_ in SUBJECTS for child in token.head.children)  # else a misparse
+    return token.head.dep_ == "ROOT" and bool(markers & _ASSERTED_MARKERS) and has_subject and main_subject
+
+
+def _fronted_participle(token: Token) -> bool:
+    """ "Working with the entomologist Martin Ross, she raised …": a participle opening the sentence
+    tells something of the main clause's subject."""
+    doc = token.doc
+    opens = token.left_edge.i == token.sent.start and token.right_edge.i + 1 < len(doc)
+    return (
+        token.tag_ in {"VBG", "VBN"}
+        and opens
+        and doc[token.right_edge.i + 1].text == ","
+        # "When told …", "If elected …": a subordinated participle may not be asserted at all
+        and not any(
+            child.dep_ in SUBJECTS | {"mark", "aux", "auxpass"} or child.tag_ in _RELATIVE_TAGS
+            for child in token.children
+        )
+        and _has_content(token)
+        and bool(_participle_subject(token))
+    )
+
+
+def _participle_subject(participle: Token) -> list[Token]:
+    """The subject of the clause a fronted participle opens, as written (without appositions)."""
+    for child in participle.head.children:
+        after = child.dep_ in {"nsubj", "nsubjpass"} and child.i > participle.right_edge.i
+        if after and child.pos_ in _NOMINALS and child.tag_ not in _RELATIVE_TAGS and child.lower_ != "there":
+            return [token for token in child.subtree if not inside_clause(token, child)]
+    return []
+
+
+def _be(subject: list[Token], past: bool) -> str:
+    """ "was" or "were" ("is", "are") agreeing with a subject."""
+    root = next((token for token in subject if token.head not in subject), subject[0])
+    plural = (
+        root.tag_ in {"NNS", "NNPS"}
+        or root.lower_ in {"they", "we", "you"}
+        or any(child.dep_ == "conj" for child in root.children)
+    )
+    if past:
+        return "were" if plural else "was"
+    return "are" if plural else "am" if root.lower_ == "i" else "is"
+
+
+def _introduces_with_fact(relative: Token) -> bool:
+    """ "A driver who hit a cyclist has been jailed", "started a petition that was signed by 2,400
+    people": a past event told of something the text introduces with "a" is a fact of its own. A
+    present one is usually a definition ("a brewer who stops tasting is an accountant") and stays."""
+    noun = relative.head
+    after_comma = noun.left_edge.i > 0 and noun.doc[noun.left_edge.i - 1].text == ","
+    if noun.dep_ not in {"nsubj", "nsubjpass", "dobj", "pobj"} or after_comma:
+        return False  # "a utopia, an illusion that was shattered" describes what was named before it
+    indefinite = any(child.dep_ == "det" and child.lower_ in {"a", "an"} for child in noun.children)
+    # With its relative word: "a plot point in the series she developed" is the parser guessing.
+    introduced = relative.left_edge.tag_ in _RELATIVE_TAGS or relative.left_edge.lower_ == "that"
+    return indefinite and introduced and _past_tense(relative)
+
+
+def _misattached_to_name(relative: Token) -> bool:
+    """ "Yuki Tanaka, a biologist at Kyoto University who was not involved": "who" means the person
+    the apposition describes, not the institution the parser attached it to."""
+    return _appositive_host(relative) is not None and relative.head.dep_ != "appos"
+
+
+def _appositive_host(relative: Token) -> Token | None:
+    """The name an apposition describes, when the relative clause hangs on that apposition:
+    "Gabor Varga, a pastor who …", not "a utopia, an illusion that …"."""
+    noun = relative.head
+    appositive = noun
+    pronoun = {child.lower_ for child in relative.children if child.dep_ in SUBJECTS}
+    preposition = noun.head
+    if pronoun == {"who"} and noun.dep_ == "pobj" and noun.pos_ == "PROPN" and preposition.dep_ == "prep":
+        appositive = preposition.head
+    if appositive.dep_ == "appos" and appositive.head.pos_ == "PROPN":
+        return appositive.head
+    return None
+
+
 def split_sentence(doc: Doc) -> list[AtomicClaim]:
     """Atomic claims, each a whole clause: a split that would leave a piece without a subject or a
     finite verb ("Who pushes …", "Promising to …", "That the two had agreed …") is not made, and
-    the piece stays inside the larger claim."""
+    the piece stays inside the larger claim. When the parser made a subordinate clause the root
+    ("When he finally confessed …, he was taken to a camp"), the sentence stays one claim."""
     heads = clause_heads(doc)
     while True:
         claims = _claims_for(heads)
         fragments = {
             head.i for head, claim in claims if head.dep_ != "ROOT" and not _whole_clause(claim, head)
         }
-        if not fragments:
+        if fragments:
+            heads = _without_orphans([head for head in heads if head.i not in fragments])
+            continue
+        subordinate = {
+            head.sent.start
+            for head, claim in claims
+            if head.dep_ == "ROOT" and _opens_own_clause(claim, head)
+        }
+        unsplit = [head for head in heads if head.dep_ != "ROOT" and head.sent.start in subordinate]
+        if not unsplit:
             return [claim for _, claim in claims]
-        heads = [head for head in heads if head.i not in fragments]
+        heads = [head for head in heads if head not in unsplit]
 
 
 _FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
-_RELATIVE_WORDS = {"who", "which", "whom", "whose", "that", "where", "when"}
+_FINITE_BE = ("was ", "were ", "is ", "are ", "am ")
+# Relative and interrogative words by tag: "that" the determiner ("That changed …") is no relative.
+_RELATIVE_TAGS = {"WDT", "WP", "WP$", "WRB"}
 
 
 def _whole_clause(claim: AtomicClaim, head: Token) -> bool:
-    """A subject and a finite verb, and no subordinating word left at the front."""
+    """A subject and a finite verb of the head's own clause, and no subordinating word left without
+    the verb it hangs on ("Only because they cut …")."""
+    if _opens_own_clause(claim, head) or _dangling_mark(claim, head):
+        return False
+    clause = _clause_of(head)
+    return _finite(claim, head, clause) and _has_subject(claim, head, clause)
+
+
+def _opens_own_clause(claim: AtomicClaim, head: Token) -> bool:
+    """ "Who pushes …", "When he finally confessed …", "During which …": the claim opens with the
+    relative or subordinating word of its own clause ("As the years passed, the leader …" opens
+    with another clause's). For a root only relative words count: the small model calls the
+    preposition of "After the war he served" a subordinating mark."""
     words = [
         token for token in claim.tokens if claim.replacements.get(token.i, token.text) and not token.is_punct
     ]
     if not words:
-        return False
+        return True
     first = words[0]
-    if first.i not in claim.replacements and (first.lower_ in _RELATIVE_WORDS or first.dep_ == "mark"):
-        return False
-    finite = any(
-        token.tag_ in _FINITE_TAGS or claim.replacements.get(token.i, "").startswith(("was ", "were "))
+    opener = first.tag_ in _RELATIVE_TAGS or (first.dep_ == "mark" and head.dep_ != "ROOT")
+    own = first.head == head or (first.head.dep_ == "prep" and first.head.head == head)
+    return first.i not in claim.replacements and opener and own
+
+
+def _dangling_mark(claim: AtomicClaim, head: Token) -> bool:
+    """A "that", "because" … of the head kept in the claim without a verb before it that governs it."""
+    present = {token.i for token in claim.tokens}
+    for mark in head.children:
+        if mark.dep_ == "mark" and mark.i in present and mark.i not in claim.replacements:
+            governing = [t for t in claim.tokens if t.i < mark.i and t.pos_ in _VERBS and t in head.ancestors]
+            if not governing:
+                return True
+    return False
+
+
+def _clause_of(head: Token) -> Token:
+    """The verb whose subject and auxiliaries the head's claim uses: itself, or the clause a
+    coordinated verb without a subject of its own borrows them from."""
+    if any(child.dep_ in SUBJECTS for child in head.children):
+        return head
+    if head.dep_ == "advcl" and head.tag_ in {"VBG", "VBN"}:
+        return head.head  # a fronted participle borrows the main clause's subject
+    if head.dep_ != "conj":
+        return head
+    clause = _anchor(head)
+    while clause.dep_ == "xcomp" and clause.tag_ == "VB" and clause.head.pos_ in _VERBS:
+        clause = clause.head  # "would be used to pay … and fund …": the infinitives' governing clause
+    return clause
+
+
+def _finite(claim: AtomicClaim, head: Token, clause: Token) -> bool:
+    if head.tag_ in _FINITE_TAGS or claim.replacements.get(head.i, "").startswith(_FINITE_BE):
+        return True
+    present = {token.i for token in claim.tokens}
+    if clause.i != head.i and clause.i in present and clause.tag_ in _FINITE_TAGS:
+        return True  # "She promised to cut … and to plant …": the infinitives' governing verb
+    auxiliaries = [
+        child
+        for verb in {head, clause}
+        for child in verb.children
+        if child.dep_ in {"aux", "auxpass"} and child.i in present
+    ]
+    if any(auxiliary.tag_ in _FINITE_TAGS for auxiliary in auxiliaries):
+        return True
+    # The small model tags some simple pasts VBN and some present plurals VB ("Pennine listed on AIM").
+    deps = {child.dep_ for child in head.children}
+    return head.tag_ in {"VB", "VBN"} and "nsubj" in deps and not deps & {"aux", "auxpass"}
+
+
+def _has_subject(claim: AtomicClaim, head: Token, clause: Token) -> bool:
+    described = _anchor(head)
+    if described.dep_ in {"relcl", "acl"} and any(token.i < described.left_edge.i for token in claim.tokens):
+        return True  # the noun described stands before the clause's own words
+    return any(
+        token.dep_ in SUBJECTS and token.tag_ not in _RELATIVE_TAGS and token.head.i in {head.i, clause.i}
         for token in claim.tokens
     )
-    subject = head.dep_ in {"relcl", "acl"} or any(
-        token.dep_ in SUBJECTS and token.lower_ not in _RELATIVE_WORDS for token in claim.tokens
-    )
-    return finite and subject
 
 
 def _claims_for(heads: list[Token]) -> list[tuple[Token, AtomicClaim]]:
@@ -113,12 +314,19 @@ def _claims_for(heads: list[Token]) -> list[tuple[Token, AtomicClaim]]:
         tokens = sorted(set(shared) | set(own), key=lambda token: token.i)
         if head.dep_ in {"relcl", "acl"}:
             tokens = _relative_clause_tokens(head, own)
+        participle_subject = _participle_subject(head) if _fronted_participle(head) else []
+        if participle_subject:
+            tokens = participle_subject + own  # "she was working with …": the subject comes first
         claim = AtomicClaim(tokens=tokens, own=own, past_tense=_past_tense(head))
         _set_quote(claim, head, own)
+        described = _anchor(head)  # a verb coordinated in a participle is a participle too
         if head.dep_ == "relcl":
             _rewrite_relative_pronoun(claim, head)
-        elif head.dep_ == "acl":
-            claim.replacements[head.i] = ("were " if _plural(head.head) else "was ") + head.text
+        elif participle_subject:
+            word = head.lower_ if head.i == head.sent.start else head.text
+            claim.replacements[head.i] = f"{_be(participle_subject, _past_tense(head.head))} {word}"
+        elif described.dep_ == "acl" and not _own_auxiliary(head):
+            claim.replacements[head.i] = ("were " if _plural(described.head) else "was ") + head.text
         claims.append((head, claim))
     return claims
 
@@ -129,13 +337,22 @@ def _own_tokens(head: Token, head_set: set[int]) -> list[Token]:
     for token in head.subtree:
         if token.i != head.i and token.i in head_set:
             removed.update(t.i for t in token.subtree)
-            removed.update(sibling.i for sibling in token.head.children if sibling.dep_ in {"cc", "preconj"})
+            if token.dep_ == "conj":  # not the "and" of "A mother and daughter who stole …"
+                removed.update(
+                    sibling.i for sibling in token.head.children if sibling.dep_ in {"cc", "preconj"}
+                )
             removed.update(_joining_punctuation(token))
     own = [token for token in head.subtree if token.i not in removed]
-    if head.dep_ == "conj":
-        own = [token for token in own if not (token.dep_ in {"cc", "punct"} and token.head == head)]
-    if head.dep_ == "advcl":
-        own = [token for token in own if not (token.dep_ == "mark" and token.head == head)]
+    if head.dep_ == "conj":  # the "and" and comma before it; commas inside the clause stay
+        first_word = min((token.i for token in own if token.dep_ not in {"cc", "punct"}), default=head.i)
+        own = [
+            token
+            for token in own
+            if not (token.dep_ in {"cc", "punct"} and token.head == head and token.i < first_word)
+        ]
+    if head.dep_ == "advcl":  # "a week after his father watched …" → "his father watched …"
+        marks = [child for child in head.children if child.dep_ == "mark"]
+        own = [token for token in own if not any(_under(token, mark) for mark in marks)]
     return _trim(own)
 
 
@@ -143,8 +360,12 @@ def _joining_punctuation(clause: Token) -> list[int]:
     """The comma before a removed clause (and the one closing a parenthetical)."""
     doc = clause.doc
     left, right = clause.left_edge.i, clause.right_edge.i
-    found = [left - 1] if left > 0 and doc[left - 1].is_punct and doc[left - 1].text != "”" else []
-    if right + 1 < len(doc) and doc[right + 1].text in {",", "—", "\u2013", ")"} and clause.dep_ != "conj":
+    opening = left > 0 and doc[left - 1].is_punct and doc[left - 1].text not in {"”", ")"}
+    found = [left - 1] if opening else []
+    # Without an opening mark the comma after closes something else: "Noah Fenwick, the striker who
+    # scored 31 goals, has signed" keeps the apposition's closing comma.
+    closing = right + 1 < len(doc) and doc[right + 1].text in {",", "—", "\u2013", ")"}
+    if closing and clause.dep_ != "conj" and (found or clause.dep_ == "advcl"):
         found.append(right + 1)
     return found
 
@@ -161,11 +382,59 @@ def _trim(tokens: list[Token]) -> list[Token]:
 
 
 def _shared_tokens(head: Token, own: list[Token]) -> list[Token]:
-    """Words a coordinated clause borrows from the clause it hangs on: subject, auxiliary, frame."""
-    if head.dep_ != "conj" or any(child.dep_ in SUBJECTS for child in head.children):
+    """Words a coordinated clause borrows from the clause it hangs on: subject, auxiliaries and
+    negation, the reporting frame ("Officials said the dam was …"), or the noun a relative clause
+    or participle describes ("Walter Hume, who founded … and built …" → "Walter Hume built …")."""
+    if head.dep_ != "conj":
         return []
-    anchor = head
-    while anchor.dep_ == "conj" and anchor.head.pos_ in _VERBS:
+    anchor = _anchor(head)
+    if any(child.dep_ in SUBJECTS for child in head.children):
+        # "said the party had paid … and that the leader would publish …": the reporting frame
+        reported = any(child.dep_ == "mark" and child.lower_ in _REPORTED_MARKS for child in head.children)
+        if not reported or anchor.dep_ != "ccomp":
+            return []
+        frame = [token for token in _frame(anchor) if not (token.dep_ == "mark" and token.head == anchor)]
+        # "gave the song a B rating, saying that … and that he doesn't believe …": a frame without a
+        # speaker would leave "Saying that he …"; the piece stays inside the larger claim.
+        speaker = any(token.dep_ in SUBJECTS and token.tag_ not in _RELATIVE_TAGS for token in frame)
+        return frame if speaker else []
+    # A present verb ("has lost … and now weighs") takes no auxiliary or negation of the other's
+    # (a past one may be a participle the tagger took for a past: "had tested … and found").
+    borrows = head.tag_ not in {"VBZ", "VBP", "MD"} and not any(
+        child.dep_ in {"aux", "auxpass"} for child in head.children
+    )
+    auxiliaries = [
+        child
+        for child in anchor.children
+        if borrows and child.dep_ in {"aux", "auxpass", "neg"} and child.i < anchor.i
+    ]
+    if anchor.dep_ in {"relcl", "acl"} and _relative_subject(anchor):
+        return _antecedent(anchor) + auxiliaries  # "who was arrested … and charged …"
+    subject = [
+        token
+        for child in anchor.children
+        if child.dep_ in SUBJECTS
+        for token in child.subtree
+        if not inside_clause(token, child)
+    ]
+    return subject + auxiliaries + _frame(anchor)
+
+
+_REPORTED_MARKS = {"that", "whether", "if"}
+
+
+def _anchor(head: Token) -> Token:
+    """The clause a coordinated verb is joined to, where the parser's attachment is known to mislead."""
+    if head.dep_ != "conj":
+        return head
+    anchor = _first_conjunct(head)
+    # "said the party had “drifted from the values my father fought for” and promised …": a past
+    # verb outside a quotation is not coordinated with one inside it, but with the verb quoting it.
+    # ("… had “listened to the town” and would look for …" keeps the reported clause: "would" is its.)
+    parallel = head.tag_ == "VBD" and not any(
+        child.dep_ in SUBJECTS | {"aux", "auxpass"} for child in head.children
+    )
+    while parallel and inside_quotation(anchor) and not inside_quotation(head) and anchor.dep_ != "ROOT":
         anchor = anchor.head
     # A finite verb joined to an infinitive ("wanted him to defect and organized …") is the
     # parser attaching too low: it shares the governing clause's subject, not the infinitive's frame.
@@ -175,24 +444,40 @@ def _shared_tokens(head: Token, own: list[Token]) -> list[Token]:
     # with a reported copula but with the reporting verb.
     if anchor.dep_ == "ccomp" and anchor.lemma_ == "be" and head.pos_ == "VERB" and head.tag_ == "VBD":
         anchor = anchor.head
-    shared: list[Token] = []
-    for child in anchor.children:
-        if child.dep_ in SUBJECTS:
-            shared += [token for token in child.subtree if not inside_clause(token, child)]
-        elif (
-            child.dep_ in {"aux", "auxpass", "neg"}
-            and child.i < anchor.i
-            and not any(own_child.dep_ in {"aux", "auxpass"} for own_child in head.children)
-        ):
-            shared.append(child)
-    if anchor.dep_ in {"ccomp", "xcomp"} and anchor.head.pos_ in _VERBS:
-        frame = anchor.head
-        for child in frame.children:
+    # "It is estimated that he was 1.60 meters tall and weighed 22 stone": a past verb is not
+    # coordinated with the impersonal passive but with the clause it reports.
+    impersonal = any(child.dep_ in SUBJECTS and child.lower_ == "it" for child in anchor.children)
+    if head.tag_ == "VBD" and impersonal and any(child.dep_ == "auxpass" for child in anchor.children):
+        reported = [child for child in anchor.children if child.dep_ == "ccomp" and child.i < head.i]
+        anchor = reported[-1] if reported else anchor
+    return anchor
+
+
+def _frame(clause: Token) -> list[Token]:
+    """The clauses a complement clause is reported or embedded in, up to the sentence's verb, with
+    their subjects, auxiliaries and negation: "He said the proceeds would be used to (fund …)"."""
+    frame: list[Token] = []
+    node = clause
+    while node.dep_ in {"ccomp", "xcomp"} and node.head.pos_ in _VERBS:
+        verb = node.head
+        frame += [child for child in node.children if child.dep_ == "mark"]
+        for child in verb.children:
             if child.dep_ in SUBJECTS:
-                shared += [token for token in child.subtree if not inside_clause(token, child)]
-        shared.append(frame)
-        shared += [child for child in anchor.children if child.dep_ == "mark"]
-    return shared
+                frame += [token for token in child.subtree if not inside_clause(token, child)]
+            elif child.dep_ in {"aux", "auxpass", "neg"} and child.i < verb.i:
+                frame.append(child)
+        frame.append(verb)
+        if node.dep_ == "xcomp" and node is not clause:
+            frame += [child for child in node.children if child.dep_ == "aux" and child.i < node.i]
+        node = verb
+    return frame
+
+
+def _relative_subject(clause: Token) -> bool:
+    """A participle, or a relative clause whose pronoun is its subject ("who founded …")."""
+    return clause.dep_ == "acl" or any(
+        child.dep_ in SUBJECTS and child.lower_ in _RELATIVE_PRONOUNS for child in clause.children
+    )
 
 
 def inside_clause(token: Token, root: Token) -> bool:
@@ -206,13 +491,21 @@ def inside_clause(token: Token, root: Token) -> bool:
 
 
 def _relative_clause_tokens(head: Token, own: list[Token]) -> list[Token]:
-    antecedent = [
-        token
-        for token in head.head.subtree
-        if not _under(token, head) and not inside_clause(token, head.head)
-    ]
-    antecedent = [token for token in antecedent if token.i < head.left_edge.i or token.i == head.head.i]
-    return _trim(antecedent) + own
+    return _antecedent(head) + own
+
+
+def _antecedent(clause: Token) -> list[Token]:
+    """The noun phrase a relative clause or participle describes, as written before it; for one
+    hanging on an apposition, the name the apposition describes."""
+    host = _appositive_host(clause) if clause.dep_ == "relcl" else None
+    # "a Czech engineer, Josef Novak, who …" → Josef Novak; "Gabor Varga, a pastor who …" → Gabor Varga
+    noun = (
+        host
+        if host is not None and (clause.head.pos_ != "PROPN" or _misattached_to_name(clause))
+        else clause.head
+    )
+    tokens = [token for token in noun.subtree if not _under(token, clause) and not inside_clause(token, noun)]
+    return _trim([token for token in tokens if token.i < clause.left_edge.i or token.i == noun.i])
 
 
 def _under(token: Token, ancestor: Token) -> bool:
@@ -234,8 +527,14 @@ def _rewrite_relative_pronoun(claim: AtomicClaim, head: Token) -> None:
     elif pronoun.lower_ in {"where", "when"}:
         claim.tokens = [t for t in claim.tokens if t not in antecedent]
         noun = head.head
-        # "in 1998, when …" → "In 1998, …": reuse the preposition the antecedent came with.
-        preposition = noun.head.text if noun.dep_ == "pobj" else "in" if pronoun.lower_ == "where" else "at"
+        # "in 1998, when …" → "In 1998, …": reuse the preposition the antecedent came with, when it
+        # says where or when ("to Thailand, where they …" → "In Thailand, …"; "since November, when
+        # …" → "In November, …").
+        came_with = noun.head.lower_ if noun.dep_ == "pobj" else ""
+        if came_with in _PLACE_OR_TIME:
+            preposition = came_with
+        else:
+            preposition = "at" if pronoun.lower_ == "when" and not came_with else "in"
         claim.replacements[pronoun.i] = f"{preposition.capitalize()} {_lower_first(antecedent_text)},"
     elif pronoun.dep_ in SUBJECTS:
         claim.tokens = [t for t in claim.tokens if t.i != pronoun.i]

@@ -17,7 +17,17 @@ once per configuration:
   match     what `POST /api/v1/claims/match/` returns
 
 and prints MAP@5 (the task's official measure), P@1 and recall@20 for each. An article found
-several times (several claims of one verified claim) counts once, at its best rank.
+several times (several claims of one verified claim) counts once, at its best rank. Each
+configuration starts with an empty query-vector cache, so its p50 includes encoding.
+
+`--stages` then times a match's stages one query at a time (re-ranked configuration, p50 and
+p95): encoding (the model call the encoder makes, without the batching wait or the cache), the
+SQL statement, and re-ranking. On shared cores wall time says as much about the neighbours as
+about the code, so each stage also gets its CPU time: this process's (`time.process_time`, the
+encoder's torch threads included), and the database backend's, read from Linux's
+/proc/<pid>/schedstat (nanoseconds on a CPU, and nanoseconds waiting for one), with the
+statement's `EXPLAIN ANALYZE` execution time beside it. The load average is printed before and
+after.
 
 Tune on train, report on dev; the task's test queries are not in the data folder, and this
 script never reads them. `bench/train_rerank.py` learns the re-ranker from the train queries.
@@ -35,6 +45,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -49,13 +60,16 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.cpu import CpuClock, load_average, percentile  # noqa: E402
 from claims.models import Article, Team, content_hash  # noqa: E402
 from claims.services.importing import ImportSummary, articles_import, items_from_jsonl  # noqa: E402
-from claims.similarity import matching, search  # noqa: E402
+from claims.similarity import embeddings, matching, rerank, search  # noqa: E402
+from claims.similarity.queries import clean_query  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "checkthat2022"
 TEAM = "CheckThat! 2022 desk"
@@ -173,6 +187,8 @@ def rankers(user: User) -> dict[str, Ranker]:
 def evaluate(
     ranker: Ranker, queries: list[dict[str, str]], qrels: dict[str, set[str]], articles: dict[int, set[str]]
 ) -> dict[str, float]:
+    embeddings.reset_model()  # no vector kept from the configuration before
+    embeddings.get_model()
     ap, p1, r20, seconds = [], [], [], []
     for query in queries:
         relevant = qrels.get(query["id"], set())
@@ -184,8 +200,8 @@ def evaluate(
         ranked = deduplicated(found, articles)
         ap.append(average_precision_at(ranked, relevant))
         p1.append(float(bool(ranked and ranked[0] & relevant)))
-        found = set().union(*ranked[:20]) if ranked else set()
-        r20.append(len(found & relevant) / len(relevant))
+        within_20: set[str] = set().union(*ranked[:20]) if ranked else set()
+        r20.append(len(within_20 & relevant) / len(relevant))
     count = max(len(ap), 1)
     return {
         "MAP@5": sum(ap) / count,
@@ -196,6 +212,69 @@ def evaluate(
     }
 
 
+STAGES = ("clean", "encode", "sql", "rerank")
+
+
+def explained_milliseconds(sql: str, params: dict[str, Any]) -> float:
+    """The statement's execution time as EXPLAIN ANALYZE measures it inside the server."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return float(plan[0]["Execution Time"])
+
+
+def stage_timings(user: User, queries: list[dict[str, str]]) -> None:
+    """Per-stage wall and CPU milliseconds of a re-ranked match, p50 and p95 over the queries."""
+    articles = search.searchable_articles_sql(user)
+    assert articles is not None
+    fusion = matching.weights(matching.RERANKED)
+    depth = max(settings.FACTCHECK_MATCH_DEPTH, 20)
+    embeddings.embed_texts(["warm up"])
+    clock = CpuClock()
+    measured: dict[str, list[tuple[float, float, float | None]]] = defaultdict(list)
+    explained = []
+    load_before = load_average()
+    for query in queries:
+        clock.lap()
+        text = clean_query(query["text"]) or query["text"]
+        laps = {"clean": clock.lap()}
+        vector = embeddings.embed_texts([text])[0]
+        laps["encode"] = clock.lap()
+        found = matching.candidates(text, vector, articles, fusion=fusion, depth=depth)
+        laps["sql"] = clock.lap()
+        rerank.reranked(text, found)
+        laps["rerank"] = clock.lap()
+        for stage, lap in laps.items():
+            measured[stage].append(lap)
+        backends = [lap[2] for lap in laps.values()]
+        measured["total"].append(
+            (
+                sum(lap[0] for lap in laps.values()),
+                sum(lap[1] for lap in laps.values()),
+                None if None in backends else sum(value or 0.0 for value in backends),
+            )
+        )
+        sql, params = matching.candidates_statement(text, vector, articles, fusion=fusion, depth=depth)
+        explained.append(explained_milliseconds(sql, params))
+    load_after = load_average()
+
+    print(f"\nstages of a re-ranked match, {len(queries)} queries one at a time: p50 / p95 ms")
+    print(f"{'stage':<8} {'wall':>13} {'process CPU':>13} {'database CPU':>13} {'CPU, both':>13}")
+    for stage in (*STAGES, "total"):
+        rows = measured[stage]
+        columns = [[row[0] for row in rows], [row[1] for row in rows]]
+        if all(row[2] is not None for row in rows):
+            columns += [[row[2] or 0.0 for row in rows], [row[1] + (row[2] or 0.0) for row in rows]]
+        cells = [f"{percentile(values, 0.5):6.1f} /{percentile(values, 0.95):5.1f}" for values in columns]
+        print(f"{stage:<8} " + " ".join(f"{cell:>13}" for cell in cells))
+    print(
+        f"SQL execution time by EXPLAIN ANALYZE: {percentile(explained, 0.5):.1f} / "
+        f"{percentile(explained, 0.95):.1f} ms"
+    )
+    print(f"load average before: {load_before}\nload average after:  {load_after}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -203,6 +282,7 @@ def main() -> None:
     parser.add_argument("--split", default="dev", choices=["train", "dev"])
     parser.add_argument("--limit", type=int, default=0, help="only the first N queries")
     parser.add_argument("--configs", nargs="*", default=list(CONFIGS), choices=CONFIGS)
+    parser.add_argument("--stages", action="store_true", help="then time a match's stages (wall and CPU)")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -226,6 +306,8 @@ def main() -> None:
             f"{scores['p50 ms']:7.1f}",
             flush=True,
         )
+    if args.stages:
+        stage_timings(user, queries)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ query, the fused candidates come from the match code (`claims.similarity.matchin
 the configured fusion weights and depth); a candidate is positive when its article is one of the
 query's verified claims. The model is a logistic regression over `rerank.FEATURES`, standardised;
 C is chosen by 5-fold cross-validation grouped by query (fixed folds), on MAP@5 of the re-ordered
-candidates. Deterministic: same data, same file.
+candidates. Deterministic: same data, same file. The full-text lists search the query's rarest
+words by the planner's statistics (claims/similarity/keywords.py), which the import's ANALYZE
+takes over every row of a corpus this size.
 
 `--tune` first prints fused MAP@5 on the train queries for a grid of fusion weights and depths,
 to choose the settings' defaults. Only train queries are used; dev is for reporting

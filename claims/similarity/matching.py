@@ -4,7 +4,9 @@ scores that placed it.
 Three candidate lists come from one SQL statement, within the articles the user may see:
 
   nearest  HNSW cosine search over the claims' embeddings;
-  keyword  Postgres full-text search over the claim text, any of the query's words;
+  keyword  Postgres full-text search over the claim text, any of the query's rarest words
+           (keywords.py: every word of a long post matched much of the corpus, and ranking
+           all those rows made its statement cost twice a short post's);
   title    the same over the article's title (a fact-check's title often carries the words a
            post uses), each title's claims ordered by meaning.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -26,7 +29,7 @@ from django.conf import settings
 from claims import access
 from claims.fields import vector_text
 from claims.models import Claim
-from claims.similarity import embeddings, rerank
+from claims.similarity import embeddings, keywords, rerank
 from claims.similarity.duplicates import RELATED, relation_between
 from claims.similarity.facts import facts_of
 from claims.similarity.queries import clean_query
@@ -49,14 +52,22 @@ MODES = (KEYWORD, VECTOR, FUSED, RERANKED)
 # Reciprocal rank fusion constant (Cormack et al. 2009).
 RRF_K = 60
 MAX_QUERY_WORDS = 48
+_WORD = re.compile(r"[^\W_]+")
+# The full-text lists search the query's rarest lexemes only (keywords.py): at most this many,
+# none in more than this share of the rows (unless that is only a few rows). Tuned on the
+# CheckThat! 2022 train queries (bench/checkthat_eval.py --split train).
+KEYWORD_LEXEMES = 16
+MAX_LEXEME_SHARE = 0.01
+COMMON_LEXEME_ROWS = 100
 # A re-ranker probability from which a match is shown however far its meaning.
 CONFIDENT = 0.5
-_WORD = re.compile(r"[^\W_]+")
 
 
 MATCH_SQL = """
 WITH probe AS MATERIALIZED (SELECT %(vector)s::vector AS vector),
-query AS MATERIALIZED (SELECT to_tsquery('english'::regconfig, %(words)s) AS words),
+query AS MATERIALIZED (
+    SELECT %(claim_words)s::tsquery AS claim_words, %(title_words)s::tsquery AS title_words
+),
 nearest AS (
     SELECT id, row_number() OVER (ORDER BY distance, id) AS rank
     FROM (
@@ -70,9 +81,9 @@ nearest AS (
 keyword AS (
     SELECT id, relevance, row_number() OVER (ORDER BY relevance DESC, id) AS rank
     FROM (
-        SELECT id, ts_rank(text_search, (SELECT words FROM query)) AS relevance
+        SELECT id, ts_rank(text_search, (SELECT claim_words FROM query)) AS relevance
         FROM claims_claim
-        WHERE text_search @@ (SELECT words FROM query)
+        WHERE text_search @@ (SELECT claim_words FROM query)
             AND embedding IS NOT NULL AND article_id IN ({articles})
         ORDER BY relevance DESC, id
         LIMIT %(depth_keyword)s
@@ -84,9 +95,9 @@ title AS (
             ORDER BY by_title.relevance DESC, claim.embedding <=> (SELECT vector FROM probe), claim.id
         ) AS rank
     FROM (
-        SELECT id, ts_rank(title_search, (SELECT words FROM query)) AS relevance
+        SELECT id, ts_rank(title_search, (SELECT title_words FROM query)) AS relevance
         FROM claims_article
-        WHERE title_search @@ (SELECT words FROM query)
+        WHERE title_search @@ (SELECT title_words FROM query)
             AND id IN ({articles})
         ORDER BY relevance DESC, id
         LIMIT %(depth_title)s
@@ -154,9 +165,35 @@ class Match:
 
 def any_words(text: str) -> str:
     """A to_tsquery text matching any of the text's words (at most MAX_QUERY_WORDS); the English
-    configuration drops stop words and stems the rest, as it does for the index."""
+    configuration drops stop words and stems the rest, as it does for the index. (The reference
+    figures' search, sources/matching.py, uses it; matches search only the rarest words.)"""
     words = list(dict.fromkeys(word.lower() for word in _WORD.findall(text)))[:MAX_QUERY_WORDS]
     return " | ".join(words) if words else "''"
+
+
+def searched_words(text: str, *, claims: bool, titles: bool) -> tuple[str | None, str | None]:
+    """tsquery texts for the claim and the title lists: the text's rarest lexemes in the claims'
+    texts and in the articles' titles (keywords.py); None for a list not searched or when no
+    word is rare enough."""
+    if not (claims or titles):
+        return None, None
+    lexemes = keywords.query_lexemes(text)
+
+    def rarest(column: keywords.CommonLexemes) -> str | None:
+        return keywords.any_of(
+            keywords.rarest(
+                lexemes,
+                column.statistics(),
+                count=KEYWORD_LEXEMES,
+                max_share=MAX_LEXEME_SHARE,
+                min_rows=COMMON_LEXEME_ROWS,
+            )
+        )
+
+    return (
+        rarest(keywords.CLAIM_TEXT) if claims else None,
+        rarest(keywords.ARTICLE_TITLE) if titles else None,
+    )
 
 
 def weights(mode: str) -> tuple[float, float, float]:
@@ -172,28 +209,38 @@ def weights(mode: str) -> tuple[float, float, float]:
     )
 
 
-def candidates(
+def candidates_statement(
     text: str, vector: np.ndarray, articles: ArticlesSql, *, fusion: tuple[float, float, float], depth: int
-) -> list[Match]:
-    """Up to `depth` candidates for the (cleaned) text and its vector, best fused first;
-    `fusion` weighs the (nearest, keyword, title) lists, and a list weighed 0 is not searched."""
+) -> tuple[str, dict[str, Any]]:
+    """MATCH_SQL and its parameters for the (cleaned) text and its vector (see `candidates`)."""
     articles_sql, params = articles
     params = dict(params)
     nearest, keyword, title = fusion
+    claim_words, title_words = searched_words(text, claims=bool(keyword), titles=bool(title))
     params |= {
         "vector": vector_text(vector.astype(np.float32, copy=False)),
-        "words": any_words(text),
+        "claim_words": claim_words,
+        "title_words": title_words,
         "depth": depth,
-        # A list that does not count in this mode is not searched.
+        # A list that does not count in this mode, or has no word to search, is not searched.
         "depth_nearest": depth if nearest else 0,
-        "depth_keyword": depth if keyword else 0,
-        "depth_title": depth if title else 0,
+        "depth_keyword": depth if claim_words else 0,
+        "depth_title": depth if title_words else 0,
         "weight_nearest": nearest,
         "weight_keyword": keyword,
         "weight_title": title,
         "rrf_k": RRF_K,
     }
-    rows = _fetch_with_ef_search(MATCH_SQL.format(articles=articles_sql), params, depth)
+    return MATCH_SQL.format(articles=articles_sql), params
+
+
+def candidates(
+    text: str, vector: np.ndarray, articles: ArticlesSql, *, fusion: tuple[float, float, float], depth: int
+) -> list[Match]:
+    """Up to `depth` candidates for the (cleaned) text and its vector, best fused first;
+    `fusion` weighs the (nearest, keyword, title) lists, and a list weighed 0 is not searched."""
+    sql, params = candidates_statement(text, vector, articles, fusion=fusion, depth=depth)
+    rows = _fetch_with_ef_search(sql, params, depth)
     width = len(CANDIDATE_FIELDS)
     return [
         Match(

@@ -23,7 +23,7 @@ from claims.fields import vector_text
 from claims.models import Article, Claim
 from claims.similarity import embeddings
 from claims.similarity.duplicates import DUPLICATE, RELATED, claim_facts, relation_between
-from claims.similarity.facts import Facts, entities_in
+from claims.similarity.facts import Facts
 
 if TYPE_CHECKING:
     pass
@@ -176,12 +176,13 @@ LIMIT %(count)s
 """
 
 
-def keywords_of(text: str) -> str:
-    """The text's names and figures, the words a fact-checker would search for, all required;
-    without any, all of its words. Stemmed by the English dictionary, as the index is."""
-    terms = sorted(entities_in(text)) + _FIGURE.findall(text)
+def keywords_of(probe: Probe) -> str:
+    """The probe's names and figures, the words a fact-checker would search for, all required;
+    without any, all of its words. Stemmed by the English dictionary, as the index is. The names
+    are those of its facts (a stored claim's were parsed when it was stored)."""
+    terms = sorted({word for chunk in probe.facts.entities for word in chunk}) + _FIGURE.findall(probe.text)
     if not terms:
-        terms = _KEYWORD.findall(text)
+        terms = _KEYWORD.findall(probe.text)
     return " ".join(terms[:MAX_KEYWORDS])
 
 
@@ -223,7 +224,7 @@ def candidates(probe: Probe, articles: ArticlesSql, *, count: int, exclude: int 
     their cosine similarity to the probe."""
     articles_sql, params = articles
     vector, params["probe"] = probe_sql(probe)
-    params |= {"exclude": exclude or 0, "count": count, "keywords": keywords_of(probe.text), "rrf_k": RRF_K}
+    params |= {"exclude": exclude or 0, "count": count, "keywords": keywords_of(probe), "rrf_k": RRF_K}
     sql = CANDIDATES_SQL.format(probe=vector, articles=articles_sql)
     rows = _fetch_with_ef_search(sql, params, count + EF_SEARCH_MARGIN)
     width = len(CANDIDATE_FIELDS)

@@ -6,8 +6,9 @@ import logging
 
 import numpy as np
 import pytest
+from django.db import connection
 
-from claims.similarity import embeddings, matching, rerank
+from claims.similarity import embeddings, keywords, matching, rerank
 from claims.similarity.search import searchable_articles_sql
 from tests.factories import ArticleFactory, ClaimFactory, TeamFactory
 
@@ -140,6 +141,46 @@ def test_features_are_one_row_per_candidate_relative_to_the_best(alice, checked)
     gap = rows[:, rerank.FEATURES.index("cosine_gap")]
     assert gap.min() == 0 and np.all(gap >= 0)
     assert rerank.features("anything", []).shape == (0, len(rerank.FEATURES))
+
+
+@pytest.fixture
+def fresh_statistics():
+    keywords.CLAIM_TEXT.forget()
+    keywords.ARTICLE_TITLE.forget()
+    yield
+    keywords.CLAIM_TEXT.forget()
+    keywords.ARTICLE_TITLE.forget()
+
+
+def test_the_word_lists_search_only_the_querys_rarest_words(
+    alice, team, checked, fresh_statistics, monkeypatch
+):
+    # Forty more fact-checks about videos: "video" is in nearly every claim and title.
+    for number in range(40):
+        article = ArticleFactory(team=team, language="en", title=f"Viral video number {number}")
+        claim_with_vector(article, f"A viral video shows clip number {number}.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim, claims_article")
+    monkeypatch.setattr(matching, "COMMON_LEXEME_ROWS", 10)  # a small table's common words
+    articles = searchable_articles_sql(alice)
+
+    claim_words, title_words = matching.searched_words("video of an anaconda", claims=True, titles=True)
+    found = matching.match_ranked("video of an anaconda", articles, mode=matching.KEYWORD, limit=50)
+
+    # "video" is in more than the largest share allowed; the stop words are not lexemes at all.
+    assert claim_words == title_words == "'anaconda'"
+    assert ids(found) == [checked["snake"].pk]
+
+
+def test_a_query_without_a_searchable_word_is_matched_by_meaning(alice, checked, monkeypatch):
+    monkeypatch.setattr(matching, "KEYWORD_LEXEMES", 0)
+
+    found = matching.match_ranked(
+        "A huge snake swims in a river", searchable_articles_sql(alice), mode=matching.FUSED
+    )
+
+    assert found[0].claim == checked["snake"]
+    assert all(item.keyword_rank is None and item.title_rank is None for item in found)
 
 
 class TestTheShippedModelFile:

@@ -13,7 +13,7 @@ from claims import selectors, services
 from claims.errors import Conflict, NotAllowed
 from claims.extraction.claim import ExtractedClaim
 from claims.models import AuditRecord, Claim, ClaimSuggestion
-from claims.similarity import embeddings
+from claims.similarity import duplicates, embeddings, facts
 from claims.similarity.duplicates import ingest_vectors
 from claims.similarity.matching import match_text
 from claims.similarity.search import similar_claims
@@ -175,6 +175,23 @@ def test_it_finds_a_claim_by_its_keywords_when_the_vectors_disagree(alice, artic
     results = match_text(text="Berg 7% tax cut", user=alice)
 
     assert results and results[0].claim == target
+
+
+def test_it_searches_the_names_stored_with_a_claim_without_parsing_its_text(alice, article, monkeypatch):
+    probe = claim_with_vector(article, "Ingrid Berg announced a 7% tax cut in Berlin.")
+    named = claim_with_vector(article, "Berg's budget: what the Berlin plan means for renters.")
+
+    def fail(text):
+        raise AssertionError(f"names parsed at search time: {text!r}")
+
+    monkeypatch.setattr(facts, "entity_chunks", fail)
+    monkeypatch.setattr(facts, "_text_facts", fail)
+    duplicates._cached_facts.cache_clear()
+    with CaptureQueriesContext(connection) as queries:
+        results = similar_claims(claim=probe, user=alice)
+
+    assert named.pk in {found.claim.pk for found in results}
+    assert "berg berlin ingrid 7" in queries.captured_queries[-1]["sql"]
 
 
 def test_it_treats_a_merged_claim_as_a_duplicate_and_a_rejected_pair_as_related(alice, team, article):

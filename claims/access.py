@@ -19,14 +19,14 @@ another team is researching:
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from claims.errors import NotAllowed
 from claims.models import Article, AuditRecord, Claim, ClaimSuggestion, Team, Verdict
 
 if TYPE_CHECKING:
     from claims.models import Webhook
-    from sources.models import Evidence, Source
+    from sources.models import Evidence, ReferenceTable, Source
 
 EDITOR = "editor"
 REVIEWER = "reviewer"
@@ -172,6 +172,36 @@ def can_change_source(user: AnyUser, source: "Source") -> bool:
     if not can_add_sources(user):
         return False
     return not source.evidence.exclude(claim__article__team__in=teams_of(user)).exists()
+
+
+def visible_reference_tables(user: AnyUser) -> "QuerySet[ReferenceTable]":
+    """Tables of figures: a team's own, and those shared with all teams (no team)."""
+    from sources.models import ReferenceTable
+
+    if is_admin(user):
+        return ReferenceTable.objects.all()
+    if not teams_of(user).exists():
+        return ReferenceTable.objects.none()
+    return ReferenceTable.objects.filter(Q(team__in=teams_of(user)) | Q(team__isnull=True))
+
+
+def reference_tables_for_claim(claim: Claim) -> "QuerySet[ReferenceTable]":
+    """The tables a claim is compared with: its team's and the shared ones, whoever looks, so that
+    everyone who may see the claim sees the same comparison."""
+    from sources.models import ReferenceTable
+
+    return ReferenceTable.objects.filter(Q(team_id=claim.article.team_id) | Q(team__isnull=True))
+
+
+def can_upload_reference_table(user: AnyUser, team: Team | None) -> bool:
+    """Editors upload for a team of theirs; only admins share a table with all teams."""
+    if team is None:
+        return is_admin(user)
+    return is_admin(user) or (has_role(user, EDITOR) and teams_of(user).filter(pk=team.pk).exists())
+
+
+def can_delete_reference_table(user: AnyUser, table: "ReferenceTable") -> bool:
+    return can_upload_reference_table(user, table.team)
 
 
 def visible_webhooks(user: AnyUser) -> "QuerySet[Webhook]":

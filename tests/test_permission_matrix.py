@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from claims import access
 from claims.models import ClaimSuggestion, Webhook
+from sources.models import ReferenceLabel, ReferenceRow, ReferenceTable
 from tests.conftest import api_client_for
 from tests.factories import (
     ArticleFactory,
@@ -161,6 +162,17 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ),
     ("webhook-detail", "DELETE"): Expect((401, 404, 204, 404, 204), lambda w: {"pk": w.webhook.pk}),
     ("webhook-deliveries", "GET"): Expect((401, 404, 200, 404, 200), lambda w: {"pk": w.webhook.pk}),
+    # reference tables (the team's, hidden from other teams) and a claim's figures
+    ("reference-table-list", "GET"): Expect((401, 200, 200, 200, 200)),
+    # Multipart only: who may upload is checked with files in tests/sources/test_reference_api.py.
+    ("reference-table-list", "POST"): Expect((401, 415, 415, 415, 415)),
+    ("reference-table-detail", "GET"): Expect(
+        (401, 404, 200, 200, 200), lambda w: {"pk": w.reference_table.pk}
+    ),
+    ("reference-table-detail", "DELETE"): Expect(
+        (401, 404, 204, 403, 204), lambda w: {"pk": w.reference_table.pk}
+    ),
+    ("claim-figures", "GET"): Expect((401, 404, 200, 200, 200), claim_of),
 }
 
 
@@ -206,6 +218,29 @@ class World:
         candidate = ClaimFactory(article=ArticleFactory(team=team))
         self.suggestion = ClaimSuggestion.objects.create(claim=self.other, candidate=candidate, score=0.9)
         self.webhook = Webhook.objects.create(team=team, url="http://127.0.0.1:9/none", secret="s" * 16)
+        self.reference_table = ReferenceTable.objects.create(
+            team=team,
+            name="Population",
+            publisher="Statistics office",
+            source_url="https://stats.example.org/population",
+            retrieved_at=timezone.localdate(),
+            row_count=1,
+        )
+        self.reference_row = ReferenceRow.objects.create(
+            table=self.reference_table,
+            series=ReferenceLabel.objects.create(
+                table=self.reference_table, label="Metro", text="Population: Metro"
+            ),
+            row_number=2,
+            label="Metro",
+            period="2023",
+            period_start=timezone.datetime(2023, 1, 1).date(),
+            period_end=timezone.datetime(2023, 12, 31).date(),
+            value=1.2,
+            unit="million people",
+            si_value=1_200_000,
+            dimension="count",
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -98,6 +98,10 @@ def article_store(
         article.error = ""
         article.save(update_fields=["status", "language", "error", "updated_at"])
         suggestions_create(article=article, claims=claims)
+        # Imported here: sources builds on claims, and its re-check queues through this package.
+        from sources.figure_checks import new_claims_check
+
+        new_claims_check(claims=claims)
     return article
 
 

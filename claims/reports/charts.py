@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 
 from claims.models import Claim, Rating
 from claims.reports.scopes import REPORT_LIST_LIMIT, ReportScope, report_rows
+from sources.figure_checks import differing_checks
 
 # The chart shows the publishers with most verdicts; the table lists them all.
 PUBLISHER_CHART_LIMIT = 15
@@ -93,9 +94,11 @@ def article_report_context(scope: ReportScope) -> dict[str, Any]:
     rows = [row for row in report_rows(scope) if row.verdict is not None]
     counts = _rating_counts(scope.claims)
     threshold = float(settings.FACTCHECK_CHECKWORTHINESS_THRESHOLD)
+    differing = differing_checks(scope.claims)
     return {
         "article": scope.article,
         "rows": rows,
+        "differing": differing,
         "claim_count": scope.claims.count(),
         "checkworthy_count": scope.claims.filter(checkworthiness__gte=threshold).count(),
         "checked_count": len(rows),

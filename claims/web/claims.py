@@ -25,6 +25,7 @@ from claims.web.forms import (
 )
 from claims.web.shortcuts import INVALID, checkworthiness_threshold, domain_errors, is_htmx, reverse_or_none
 from sources import services as source_services
+from sources.matching import claim_figures
 
 
 def visible_claim_or_404(request: HttpRequest, pk: int) -> Claim:
@@ -52,6 +53,7 @@ def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str
         "evidence": selectors.claim_evidence(claim=claim),
         "related": selectors.related_claims(claim=claim, user=user, similar=_similar(claim, user)),
         "suggestions": selectors.suggested_duplicates(claim=claim, user=user),
+        "figures": claim_figures(claim),
         "history": selectors.claim_history(claim=claim, user=user),
         "rewrites": highlights.rewrites_shown(claim),
         "can_edit": access.can_edit_claim(user, claim),

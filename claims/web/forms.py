@@ -137,6 +137,7 @@ class QueueFilterForm(forms.Form):
     has_flags = forms.BooleanField(label="Has consistency flags", required=False)
     needs_context = forms.BooleanField(label="Needs context", required=False)
     has_suggestions = forms.BooleanField(label="Has suggested duplicates", required=False)
+    differs = forms.BooleanField(label="Differs from a reference figure", required=False)
 
     def __init__(self, *args: Any, articles: QuerySet[Article], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -155,6 +156,7 @@ class QueueFilterForm(forms.Form):
             "flagged": bool(data.get("has_flags")),
             "needs_context": bool(data.get("needs_context")),
             "with_pending_suggestions": bool(data.get("has_suggestions")),
+            "differs_from_reference": bool(data.get("differs")),
         }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from claims.web import articles, public, queue, search, verdicts
+from claims.web import articles, figures, public, queue, search, verdicts
 from claims.web import claims as panel
 
 urlpatterns = [
@@ -28,6 +28,11 @@ urlpatterns = [
         "claims/<int:pk>/evidence/<int:evidence_pk>/remove/",
         panel.evidence_remove,
         name="evidence-remove",
+    ),
+    path(
+        "claims/<int:pk>/figures/<int:row_pk>/evidence/",
+        figures.figure_evidence_add,
+        name="figure-evidence-add",
     ),
     path("claims/<int:pk>/verdict/", verdicts.verdict_save, name="verdict-save"),
     path("claims/<int:pk>/verdict/submit/", verdicts.verdict_submit, name="verdict-submit"),

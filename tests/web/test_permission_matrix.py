@@ -17,13 +17,15 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from claims.models import Claim
+from sources.models import Evidence, ReferenceTable
 from tests.test_permission_matrix import ROLES, World
 
-WEB_MODULES = ("claims.web.", "sources.views")
+WEB_MODULES = ("claims.web.", "sources.views", "sources.reference_views")
 LOGIN = 0  # in place of a status: a redirect to the sign-in page
 METHODS = ("GET", "POST")
 
@@ -125,6 +127,35 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     # sources: the team's (cited by its evidence) are hidden from other teams
     ("source-list", "GET"): Expect(SIGNED_IN),
     ("source-detail", "GET"): Expect(TEAM_ONLY, lambda w: {"pk": w.evidence.source.pk}),
+    # reference tables: a team's are hidden from other teams; editors upload for their own team
+    ("figure-evidence-add", "POST"): Expect(
+        EDITORS_WRITE,
+        lambda w: {"pk": w.claim.pk, "row_pk": w.reference_row.pk},
+        done=lambda w, user: Evidence.objects.filter(
+            claim=w.claim, quote__startswith="Metro (2023)"
+        ).exists(),
+        done_for=(False, False, True, False, True),
+    ),
+    ("reference-table-list", "GET"): Expect(SIGNED_IN),
+    ("reference-table-new", "GET"): Expect(SIGNED_IN),
+    ("reference-table-new", "POST"): Expect(
+        (LOGIN, 302, 302, 422, 302),
+        body=lambda w: {
+            "file": SimpleUploadedFile("t.csv", b"label,period,value,unit\nMetro,2024,1.3,million people\n"),
+            "name": "Population 2024",
+            "publisher": "Statistics office",
+            "source_url": "https://stats.example.org/population-2024",
+            "retrieved_at": "2025-01-02",
+            "tolerance": "5",
+        },
+    ),
+    ("reference-table-detail", "GET"): Expect(TEAM_ONLY, lambda w: {"pk": w.reference_table.pk}),
+    ("reference-table-delete", "POST"): Expect(
+        (LOGIN, 404, 302, 302, 302),
+        lambda w: {"pk": w.reference_table.pk},
+        done=lambda w, user: not ReferenceTable.objects.filter(pk=w.reference_table.pk).exists(),
+        done_for=(False, False, True, False, True),
+    ),
 }
 
 

@@ -82,6 +82,8 @@ _unit("%|percent|per cent|percentage points", "%", "%", 1)
 _unit("kwh", "kWh", "J", 3.6e6)
 _unit("mw|megawatt|megawatts", "MW", "W", 1e6)
 _unit("gw|gigawatt|gigawatts", "GW", "W", 1e9)
+# The units above as claims carry them ("%", "m", "kg"): a measure, never a counted noun.
+MEASURE_UNITS = frozenset(unit for unit, _, _, _ in _UNITS.values())
 
 _CURRENCIES = {"$": "USD", "us$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR"}
 _CURRENCY_WORDS = {

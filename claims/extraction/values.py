@@ -72,6 +72,7 @@ def claim_quantities(atom: AtomicClaim, dates: list[dict[str, Any]]) -> list[dic
         counted = quantity["text"].rsplit(" ", 1)[-1].lower()
         counted_noun = (
             quantity["unit"] == quantity["si_unit"]
+            and quantity["unit"] not in normalisation.MEASURE_UNITS
             and not quantity["unit"].isupper()
             and "kind" not in quantity
         )

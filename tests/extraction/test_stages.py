@@ -319,6 +319,22 @@ def test_it_reads_no_quantity_from_ordinals_scores_or_words_inside_words():
     assert parse_quantities("Tennis star wins 6-3, 7-5 and the team won 3-1.") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Unemployment in the Netherlands was about 8% in 2020.", ("about 8%", "%")),
+        ("Unemployment was 3.1% in March.", ("3.1%", "%")),
+        ("He ran 400 m in under a minute.", ("400 m", "m")),
+        ("The town has 5,000 residents.", ("5,000 residents", "resident")),
+    ],
+)
+def test_it_keeps_a_claims_measure_units_while_checking_its_counted_nouns(text, expected):
+    # The claim stage drops a "counted noun" spaCy does not read as a noun ("five documents their
+    # journey"); a unit such as "%" or "m" is never such a noun, and must keep its text and unit.
+    quantity = claims_of(text)[0].quantities[0]
+    assert (quantity["text"], quantity["unit"]) == expected
+
+
 def test_it_leaves_dates_out_of_quantities():
     claim = claims_of("The plant closed on March 3, 2015 after 40 years.")[0]
     assert [q["value"] for q in claim.quantities] == [40.0]

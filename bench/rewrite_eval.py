@@ -42,8 +42,9 @@ class Outcome:
     right: bool
 
 
-def rows(split: str) -> list[Row]:
-    with (GAP / f"gap-{split}.tsv").open(encoding="utf-8") as handle:
+def rows(split: str, path: Path | None = None) -> list[Row]:
+    """The rows of a GAP split (or of a GAP-format file at `path`)."""
+    with (path or GAP / f"gap-{split}.tsv").open(encoding="utf-8") as handle:
         return [
             Row(
                 id=record["ID"],
@@ -83,7 +84,12 @@ def report(split: str, outcomes: list[Outcome], seconds: float, errors: int) -> 
         f"{split:12} pronouns {len(outcomes):5}  rewrites {len(made):5}  right {right:5}  "
         f"precision {precision:.3f}  coverage {coverage:.3f}  ({seconds:.0f} s)"
     )
-    for outcome in [outcome for outcome in made if not outcome.right][:errors]:
+    wrong = [outcome for outcome in made if not outcome.right]
+    # GAP's A and B are two names of the snippet; a rewrite naming neither may still be the person
+    # meant (when both labels are FALSE the pronoun means someone else), but it counts as wrong.
+    third = sum(not any(names_person(o.replacement or "", name) for name in o.row.names) for o in wrong)
+    print(f"{'':12} wrong: {len(wrong) - third} named the other of A and B, {third} named neither")
+    for outcome in wrong[:errors]:
         gold = [name for name, coref in outcome.row.names.items() if coref] or ["neither"]
         print(f"  {outcome.row.id}: {outcome.row.pronoun!r} -> {outcome.replacement!r}, gold {gold}")
 

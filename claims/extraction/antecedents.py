@@ -1,11 +1,13 @@
 """Which person a "he" or "she" means: the people named shortly before, scored by a small learned model.
 
 A candidate is a person of a compatible gender named in the pronoun's sentence or the two before
-it. Each gets features of where and how it was named relative to the pronoun (recency, clause
-subject, inside a prepositional phrase, parallel roles, ...), and the logistic model in
+it, outside quotation marks (names spaCy missed included, `names`, flagged `inferred`). Each gets
+features of where and how it was named relative to the pronoun (recency, clause subject, inside a
+prepositional phrase, parallel roles, the pronoun's case, ...), and the logistic model in
 `antecedent_model.json` scores it. The pronoun is rewritten only when the best candidate's
-probability clears the model's threshold and beats the next one by its margin: precision first,
-a pronoun kept as written is better than a wrong name.
+probability clears the model's threshold and beats the next one by its margin, or when a lone
+candidate is certain for another reason (see `decide`): precision first, a pronoun kept as written
+is better than a wrong name.
 
 `bench/train_antecedents.py` reproduces the parameter file from GAP development. Without the
 file, a rule decides: exactly one candidate, or the subject of the nearest clause when every
@@ -41,6 +43,12 @@ class Site:
     object: bool = False
     clause: int = -1  # the clause the pronoun is in (sentence-qualified token id of its verb)
     above: frozenset[int] = frozenset()  # the clauses that contain that clause ("X said [he ...]")
+    # A name heads the sentence's subject after the pronoun ("In his review, Robert Christgau ..."):
+    # the pronoun most likely means that person, who is no candidate yet.
+    before_subject: bool = False
+    other_gender: bool = False  # someone named nearby was left out for their gender
+    alone: bool = False  # the one person the article named so far, just before (see rewrite._alone)
+    recent: bool = False  # the one candidate, named just before, no one else of the gender nearby
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,7 @@ class Seen:
     full: bool
     pronoun: bool
     clause: int = -1
+    inferred: bool = False  # a name spaCy did not label a person (claims.extraction.names)
 
 
 def features(
@@ -104,6 +113,16 @@ def features(
         "topic": float(total == most),
         "only_candidate": float(count == 1),
         "two_candidates": float(count == 2),
+        # A name spaCy did not label a person may be a place or a company after all.
+        "last_inferred": float(last.inferred),
+        "all_inferred": float(all(mention.inferred for mention in mine)),
+        "previous_main_subject": float(any(m.main_subject and m.sentence == site.sentence - 1 for m in mine)),
+        "site_subject": float(site.subject),
+        "site_possessive": float(site.possessive),
+        "site_object": float(site.object),
+        "site_in_phrase": float(site.in_phrase),
+        "site_before_subject": float(site.before_subject),
+        "other_gender": float(site.other_gender),
     }
 
 
@@ -113,7 +132,8 @@ class Model:
     intercept: float
     threshold: float  # the model alone rewrites at this probability ...
     margin: float  # ... and this lead over the next candidate
-    agreement: float  # the rule's pick needs this probability, and to be the model's first
+    agreement: float | None  # the rule's pick needs this probability, and to be the model's first
+    trust_recent: bool = False  # a lone candidate named just before stands (`Site.recent`)
 
     def probability(self, values: dict[str, float]) -> float:
         score = self.intercept + sum(self.weights.get(name, 0.0) * value for name, value in values.items())
@@ -125,7 +145,14 @@ def model() -> Model | None:
     if not MODEL_FILE.exists():
         return None
     data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    return Model(data["weights"], data["intercept"], data["threshold"], data["margin"], data["agreement"])
+    return Model(
+        data["weights"],
+        data["intercept"],
+        data["threshold"],
+        data["margin"],
+        data.get("agreement"),
+        data.get("trust_recent", False),
+    )
 
 
 def choose(
@@ -133,7 +160,7 @@ def choose(
 ) -> int | None:
     """The index of the candidate the pronoun means, or None when that is not certain enough.
     `totals`: how often the article named each candidate so far; `gendered`: whether the article
-    already told the candidate's gender (an honorific, "his mother", a certain earlier pronoun)."""
+    already told the candidate's gender (an honorific, "his mother")."""
     if not candidates:
         return None
     most = max(totals)
@@ -143,22 +170,60 @@ def choose(
         )
         for position, (mine, total) in enumerate(zip(candidates, totals, strict=True))
     ]
-    if SINK is not None:
-        SINK.append({"start": site.start, "names": names, "features": values})
     ruled = _rule(candidates)
+    if SINK is not None:
+        SINK.append(
+            {
+                "start": site.start,
+                "names": names,
+                "features": values,
+                "ruled": ruled,
+                "gendered": gendered,
+                "other_gender": site.other_gender,
+                "alone": site.alone,
+                "recent": site.recent,
+            }
+        )
     learned = model()
-    if learned is None or (ruled is not None and gendered[ruled]):
-        # A candidate whose gender the article told is what news text offers and GAP's same-gender
-        # pairs never do: there the rule stands on its own.
+    if learned is None:
         return ruled
     probabilities = [learned.probability(value) for value in values]
+    return decide(
+        probabilities,
+        ruled,
+        gendered,
+        learned,
+        other_gender=site.other_gender,
+        alone=site.alone,
+        recent=site.recent,
+    )
+
+
+def decide(
+    probabilities: list[float],
+    ruled: int | None,
+    gendered: list[bool],
+    learned: Model,
+    *,
+    other_gender: bool = False,
+    alone: bool = False,
+    recent: bool = False,
+) -> int | None:
+    """The model's pick when it is sure. The one candidate, when the article has named no one else
+    (`alone`), or when the pronoun's gender ruled out someone else named nearby and the article told
+    the candidate's gender ("Mrs Ana Ruiz met Mr Carlos Vega. He ..."): what news text offers and
+    GAP's snippets, two names of one gender each, rarely do. The rule's pick when the model ranks it
+    first too and does not find it unlikely. The training script chooses the settings with this
+    function."""
+    if len(probabilities) == 1 and (
+        alone or (gendered[0] and other_gender) or (recent and learned.trust_recent)
+    ):
+        return 0
     sure = confident(probabilities, learned.threshold, learned.margin)
     if sure is not None:
         return sure
-    # The rule's pick stands when the model ranks it first too and does not find it unlikely.
-    if ruled is not None and confident(probabilities, learned.agreement, 0.0) == ruled:
-        return ruled
-    return None
+    agreed = learned.agreement is not None and confident(probabilities, learned.agreement, 0.0) == ruled
+    return ruled if ruled is not None and agreed else None
 
 
 def confident(probabilities: list[float], threshold: float, margin: float) -> int | None:

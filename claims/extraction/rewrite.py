@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from claims.extraction import antecedents
+from claims.extraction import antecedents, given_names, names
 from claims.extraction.atoms import AtomicClaim, inside_quotation, tidy
 from claims.extraction.split import SUBJECTS, inside_clause, possessive
 
@@ -46,6 +46,7 @@ ROLE_NOUNS = {
     "pastor", "priest", "bishop", "teenager", "student", "mother", "father", "son", "daughter",
     "wife", "husband", "sister", "brother", "grandmother", "grandfather", "widow", "king", "queen",
     "dictator", "defector", "activist", "campaigner", "farmer", "soldier", "general", "envoy",
+    "granddaughter", "grandson", "girlfriend", "boyfriend", "stepmother", "stepfather",
 }  # fmt: skip
 
 
@@ -60,7 +61,9 @@ _GENDERED_ROLES = {
     "woman": "female", "father": "male", "son": "male", "husband": "male", "brother": "male",
     "actor": "male", "spokesman": "male", "chairman": "male", "councilman": "male", "king": "male",
     "grandfather": "male", "uncle": "male", "nephew": "male", "widower": "male", "boy": "male",
-    "man": "male",
+    "man": "male", "granddaughter": "female", "grandson": "male", "girlfriend": "female",
+    "boyfriend": "male", "stepmother": "female", "stepfather": "male", "stepdaughter": "female",
+    "stepson": "male",
 }  # fmt: skip
 
 
@@ -69,6 +72,7 @@ class Person:
     name: str
     gender: str | None = None
     ambiguous: bool = False  # a bare name several known people go by
+    gender_told: bool = False  # by an honorific or a gendered role noun, not by a resolved pronoun
 
     @property
     def keys(self) -> set[str]:
@@ -93,6 +97,9 @@ class PersonMention:
     possessive: bool = False  # "<name>'s"
     pronoun: bool = False  # a pronoun already resolved to the person
     clause: int = -1  # sentence-qualified id of the clause's verb (see `_clause_id`)
+    inferred: bool = False  # a name the spaCy model did not call a person (see `names`)
+    quoted: bool = False  # inside a quotation: someone the speaker talks about or to
+    token_start: int = 0  # token index in the sentence
 
     def seen(self) -> antecedents.Seen:
         return antecedents.Seen(
@@ -106,6 +113,7 @@ class PersonMention:
             self.full,
             self.pronoun,
             self.clause,
+            self.inferred,
         )
 
 
@@ -131,6 +139,8 @@ class EntityMemory:
     roles: dict[str, list[PersonMention]] = field(default_factory=dict)
     last_subject: Antecedent | None = None  # the previous sentence's subject, when a thing ("it")
     sentence_number: int = 0
+    # The genders of people the previous sentence mentions without a name ("his wife", "a woman").
+    unnamed_genders: set[str] = field(default_factory=set)
 
     def full_name(self, name: str) -> str:
         """The one full name known for a bare name, else the name as it stands."""
@@ -145,7 +155,7 @@ class EntityMemory:
         if cached is not None:
             return cached
         found: list[PersonMention] = []
-        named = people_in(doc)
+        named = people_in(doc, {word for person in self.persons for word in person.name.split()})
         taken = {i for mention in named for i in range(mention.start, mention.end)}
         bare = [
             Mention(token.text, token.i, token.i + 1, [], None)
@@ -169,10 +179,17 @@ class EntityMemory:
                     main_subject=_main_subject(span.root),
                     clause=_clause_id(span.root, self.sentence_number),
                     possessive=span.root.dep_ == "poss" or doc[min(span.end, len(doc) - 1)].tag_ == "POS",
+                    inferred=mention.inferred,
+                    token_start=mention.start,
+                    quoted=inside_quotation(span.root),
                 )
             )
             roles.append((found[-1], mention.roles + _age_roles(doc, mention.end)))
-            person.gender = person.gender or mention.gender or _role_gender(mention.roles)
+            roles += _relative_roles(doc, mention, found)
+            told = mention.gender or _role_gender(mention.roles)
+            if told and not person.gender_told:
+                person.gender = told  # the article's word over the given name's
+            person.gender_told = person.gender_told or told is not None
         doc.user_data["person_mentions"] = found
         doc.user_data["mention_roles"] = roles
         return found
@@ -196,7 +213,7 @@ class EntityMemory:
         if " " in name:
             known = next((person for person in self.persons if person.name == name), None)
             if known is None:
-                known = Person(name)
+                known = Person(name, gender=given_names.gender_of(name))
                 self.persons.append(known)
             return known
         so_far = self.person_mentions + earlier_here
@@ -223,11 +240,13 @@ class EntityMemory:
 
     def observe(self, doc: Doc) -> None:
         mentions = self.mentions(doc)
+        self.unnamed_genders = _unnamed_genders(doc, len(doc))
         self.person_mentions += mentions
         for mention, roles in doc.user_data.get("mention_roles", []):
             for role in roles:
                 self.roles.setdefault(role, []).append(mention)
-        people_spans = [(mention.start, mention.end) for mention in mentions]
+        # A name only inferred from its place in the sentence may still be the company or the place.
+        people_spans = [(mention.start, mention.end) for mention in mentions if not mention.inferred]
         offset = doc.user_data.get("body_start", 0)
         for entity in doc.ents:
             span = (offset + entity.start_char, offset + entity.end_char)
@@ -243,12 +262,81 @@ class EntityMemory:
         self.sentence_number += 1
 
 
+# A singular noun for someone whose gender it does not tell ("One defector said he ..."): the pronoun
+# may mean that person, who has no name to write, so a lone named candidate is not enough.
+_PERSON_NOUNS = frozenset({
+    "defector", "official", "witness", "resident", "victim", "survivor", "source", "child", "teenager",
+    "student", "worker", "driver", "soldier", "officer", "doctor", "nurse", "patient", "prisoner",
+    "refugee", "migrant", "passenger", "neighbour", "neighbor", "friend", "member", "leader", "analyst",
+    "expert", "critic", "lawyer", "judge", "minister", "president", "player", "fan", "activist",
+    "protester", "voter", "customer", "farmer", "teacher", "pastor", "priest", "guard", "suspect",
+    "defendant", "candidate", "employee", "owner", "manager", "director", "founder", "author", "writer",
+    "journalist", "reporter", "researcher", "scientist", "spokesperson", "person", "individual",
+    "colleague", "relative", "partner", "parent", "sibling", "cousin", "inmate", "detainee", "captive",
+})  # fmt: skip
+_SPEECH_VERBS = frozenset({
+    "say", "tell", "add", "claim", "recall", "explain", "describe", "admit", "insist", "deny", "warn",
+    "write", "state", "recount",
+})  # fmt: skip
+UNKNOWN_GENDER = "unknown"
+
+
+def _unnamed_genders(doc: Doc, before: int) -> set[str]:
+    """Genders of the person nouns before token `before` that name no one ("his wife said"), and
+    `UNKNOWN_GENDER` for a singular one that does not tell it ("one defector said")."""
+    genders = set()
+    for token in doc[:before]:
+        lemma = token.lemma_.lower()
+        if (
+            token.pos_ != "NOUN"
+            or any(child.ent_type_ == "PERSON" or child.pos_ == "PROPN" for child in token.children)
+            or (token.dep_ in {"compound", "appos"} and token.head.pos_ == "PROPN")
+        ):
+            continue
+        if lemma in _GENDERED_ROLES:
+            genders.add(_GENDERED_ROLES[lemma])
+        elif token.tag_ == "NN" and (
+            lemma in _PERSON_NOUNS or (token.dep_ == "nsubj" and token.head.lemma_ in _SPEECH_VERBS)
+        ):
+            genders.add(UNKNOWN_GENDER)
+    return genders
+
+
 def _age_roles(doc: Doc, end: int) -> list[str]:
     """ "Jordan Pike, 19," is who "the teenager" later means."""
     after = doc[end : end + 3]
     aged = len(after) >= 2 and after[0].text == "," and after[1].text.isdigit()
     return ["teenager"] if aged and 13 <= int(after[1].text) <= 19 else []
     return []
+
+
+# "X and her daughter Y": Y is the daughter, and X "the mother". By the relative's role and the
+# possessive's gender, the role the possessor plays.
+_INVERSE_ROLES = {
+    ("daughter", "her"): "mother", ("son", "her"): "mother", ("daughter", "his"): "father",
+    ("son", "his"): "father", ("wife", "his"): "husband", ("husband", "her"): "wife",
+    ("mother", "her"): "daughter", ("father", "her"): "daughter", ("mother", "his"): "son",
+    ("father", "his"): "son",
+}  # fmt: skip
+
+
+def _relative_roles(
+    doc: Doc, mention: Mention, found: list[PersonMention]
+) -> list[tuple[PersonMention, list[str]]]:
+    """ "Janet Hollis ... and her daughter, Kirsty Hollis": the one other person the sentence named
+    before, by full name, is "the mother"; nothing when there are several, or none."""
+    before = [token.lower_ for token in doc[max(0, mention.start - 3) : mention.start]]
+    earlier = {id(m.person): m for m in found[:-1] if m.full and m.person is not found[-1].person}
+    if len(earlier) != 1:
+        return []
+    possessor = next(iter(earlier.values()))
+    inverse = [
+        _INVERSE_ROLES[(role, word)]
+        for role in mention.roles
+        for word in before
+        if (role, word) in _INVERSE_ROLES and role in before
+    ]
+    return [(possessor, inverse)] if inverse else []
 
 
 def _role_gender(roles: list[str]) -> str | None:
@@ -270,6 +358,7 @@ class Mention:
     end: int
     roles: list[str]
     gender: str | None
+    inferred: bool = False
 
 
 def _title_word(token: Token) -> str | None:
@@ -277,12 +366,16 @@ def _title_word(token: Token) -> str | None:
     return word if word in ROLE_NOUNS or word in _HONORIFIC_GENDER or word in {"dr", "prof"} else None
 
 
-def people_in(doc: Doc) -> list[Mention]:
+def people_in(doc: Doc, known_words: set[str] | None = None) -> list[Mention]:
     """People named in a sentence: PERSON entities, plus titled names the small model misses or
-    mislabels ("Mayor Ana Ruiz", "Striker Marco Bellini" read as an organisation)."""
+    mislabels ("Mayor Ana Ruiz", "Striker Marco Bellini" read as an organisation), plus names
+    it labelled otherwise that read as a person's (`names`, marked `inferred`); `known_words` are
+    the words of the people named so far in the article."""
     mentions: list[Mention] = []
     for entity in doc.ents:
         titled = any(_title_word(token) for token in entity[:-1])
+        if entity[0].lower_ == "the":
+            continue  # "The Lyric Opera": a person's name takes no article
         if entity.label_ == "PERSON" or (entity.label_ == "ORG" and titled):
             mention = _mention(doc, entity.start, entity.end)
             if mention is not None:
@@ -297,6 +390,14 @@ def people_in(doc: Doc) -> list[Mention]:
             mention = _mention(doc, chain[0].i, token.i + 1)
             if mention is not None and not any(i in taken for i in range(mention.start, mention.end)):
                 mentions.append(mention)
+    taken = {i for mention in mentions for i in range(mention.start, mention.end)}
+    recognised = {token.text for entity in doc.ents if entity.label_ == "PERSON" for token in entity}
+    for span in names.inferred_names(doc, taken, (known_words or set()) | recognised):
+        mention = _mention(doc, span.start, span.end)
+        if mention is not None:
+            # A name made of words of people already named ("Bellini" after "Marco Bellini") is theirs.
+            mention.inferred = not set(mention.name.split()) <= (known_words or set())
+            mentions.append(mention)
     return sorted(mentions, key=lambda mention: mention.start)
 
 
@@ -490,7 +591,10 @@ def _pronoun_antecedent(
     else:
         return None, None
     window = [m for m in earlier if m.sentence >= last_sentence - antecedents.WINDOW] + here
+    other_gender = any(m.person.gender not in {None, gender} for m in window)
     window = [m for m in window if m.person.gender in {None, gender} and not m.person.name.isupper()]
+    # A name inside a quotation is whom the speaker talks about, never the "she" of "…,” she said".
+    window = [m for m in window if not m.quoted]
     people: dict[int, list[PersonMention]] = {}
     for mention in window:
         people.setdefault(id(mention.person), []).append(mention)
@@ -504,10 +608,14 @@ def _pronoun_antecedent(
         object=token.dep_ in {"dobj", "pobj", "dative", "iobj"},
         clause=_clause_id(token, memory.sentence_number),
         above=frozenset(_clauses_above(token, memory.sentence_number)),
+        before_subject=_named_subject_after(token),
+        other_gender=other_gender,
+        alone=_alone(token, memory, groups, gender),
+        recent=_alone(token, memory, groups, gender, whole_article=False),
     )
     everything = memory.person_mentions + here
     totals = [sum(m.person is group[0].person for m in everything) for group in groups]
-    gendered = [group[0].person.gender == gender for group in groups]
+    gendered = [group[0].person.gender_told and group[0].person.gender == gender for group in groups]
     index = antecedents.choose(
         site,
         [[m.seen() for m in group] for group in groups],
@@ -524,6 +632,34 @@ def _pronoun_antecedent(
     last = groups[index][-1]
     full = _antecedent_mention(chosen, memory, doc, before=at)
     return full or Antecedent(chosen.name, last.start, last.end), chosen
+
+
+def _alone(
+    token: Token,
+    memory: EntityMemory,
+    groups: list[list[PersonMention]],
+    gender: str,
+    *,
+    whole_article: bool = True,
+) -> bool:
+    """The one candidate, named in this sentence or the one before, with no one of the pronoun's
+    gender mentioned there without a name ("Maria Lopez won. She ...", but not "John Hale died. His
+    widow said she ..."); with `whole_article`, also the one person the article has named so far."""
+    if len(groups) != 1:
+        return False
+    if whole_article and (len(memory.persons) != 1 or groups[0][0].person is not memory.persons[0]):
+        return False
+    recent = groups[0][-1].sentence >= memory.sentence_number - 1
+    unnamed = _unnamed_genders(token.doc, token.i) | memory.unnamed_genders
+    return recent and not unnamed & {gender, UNKNOWN_GENDER}
+
+
+def _named_subject_after(token: Token) -> bool:
+    """ "In his review, Robert Christgau ...": a name heads the main clause's subject after the pronoun."""
+    root = token.sent.root
+    return any(
+        child.dep_ in SUBJECTS and child.i > token.i and child.pos_ == "PROPN" for child in root.children
+    )
 
 
 def _clause(token: Token) -> Token:
@@ -653,6 +789,9 @@ def _lone_proper_noun(token: Token) -> bool:
         and token.text[:1].isupper()
         and token.dep_ not in {"compound", "amod"}
         and not any(other.pos_ == "PROPN" for other in neighbours)
+        # "Beyond Utopia", a title the parser reads as a preposition and a name: a capitalised
+        # word just before may be the name's own first word, so the name is not on its own.
+        and not (token.i > 0 and doc[token.i - 1].text[:1].isupper())
     )
 
 

@@ -152,3 +152,71 @@ def test_it_keeps_the_teenager_when_two_people_are_teenagers():
     body = "Jordan Pike, 19, and Liam Bevan, 18, raced on the A470. The teenager was driving at 87mph."
     claim = claim_with(extract_claims(body), "87mph")
     assert claim.text == "The teenager was driving at 87mph."
+
+
+def test_it_calls_the_person_named_with_her_daughter_the_mother():
+    body = (
+        "Janet Hollis, 54, was sentenced to five years and her daughter, Kirsty Hollis, 29, to three years. "
+        "Judge Helen Marsh said the mother had betrayed the trust of dying people."
+    )
+    claim = claim_with(extract_claims(body), "betrayed")
+    assert claim.text == "Judge Helen Marsh said Janet Hollis had betrayed the trust of dying people."
+    (rewrite,) = claim.rewrites
+    assert body[rewrite["antecedent_start"] : rewrite["antecedent_end"]] == "Janet Hollis"
+
+
+def test_it_keeps_the_mother_when_two_people_could_be_her():
+    body = (
+        "Janet Hollis met Ruth Obi, and her daughter, Kirsty Hollis, waited outside. "
+        "Judge Helen Marsh said the mother had betrayed the trust of dying people."
+    )
+    claim = claim_with(extract_claims(body), "betrayed")
+    assert "the mother" in claim.text and not claim.rewrites
+
+
+def test_it_keeps_a_pronoun_that_may_mean_someone_the_article_does_not_name():
+    body = "John Hale died on Monday. His widow said she would sell the farm."
+    claim = claim_with(extract_claims(body), "sell")
+    assert "she would sell" in claim.text
+    assert "John Hale would sell" not in claim.text
+
+
+def test_it_never_takes_the_speaker_of_a_quotation_from_the_names_inside_it():
+    body = (
+        "Grace Whitcombe had the operation on 12 June.\n"
+        "\u201cRuby never asked me. She just booked the tests and told me afterwards,\u201d she said."
+    )
+    claim = claim_with(extract_claims(body), "afterwards")
+    assert "Ruby" not in claim.text.split("\u201d")[-1]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # The one named person is not who "he" is: an unnamed defector is the one speaking.
+        "Kim Jong-un's regime starves its people. One defector said he was held for nine months.",
+        "Kim Jong-un's regime starves its people. One defector was caught. He was held for nine months.",
+        # Not a listed noun, but only a person says something.
+        "Mayor Ana Ruiz opened the bridge. A commuter said she crossed it in four minutes.",
+    ],
+)
+def test_it_keeps_a_pronoun_that_may_mean_an_unnamed_person_whose_gender_is_not_told(body):
+    claim = claim_with(extract_claims(body), "minutes" if "bridge" in body else "nine months")
+    assert not claim.rewrites
+    assert "Kim Jong-un was held" not in claim.text and "Ana Ruiz crossed" not in claim.text
+
+
+def test_it_still_gives_a_pronoun_to_the_one_named_person_with_no_one_else_around():
+    body = "Maria Lopez won the election in 2020. She was re-elected in 2024 with 61% of the vote."
+    assert claim_with(extract_claims(body), "re-elected").text.startswith("Maria Lopez was re-elected")
+
+
+def test_it_never_doubles_a_title_whose_last_word_looks_like_a_name():
+    body = (
+        "The documentary \u201cBeyond Utopia\u201d follows two families. "
+        "Director Madeleine Gavin filmed it.\n"
+        "Beyond Utopia is available on BBC iPlayer."
+    )
+    claims = extract_claims(body)
+    assert not any("Beyond Beyond" in claim.text for claim in claims)
+    assert claim_with(claims, "iPlayer").text.startswith("Beyond Utopia is available")

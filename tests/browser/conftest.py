@@ -48,14 +48,19 @@ def screenshot(page):
     return take
 
 
+def log_in_page(page, live_server, username: str = "alice") -> None:
+    """Log `page` in through the login form (for pages of a context a test opens itself)."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
 @pytest.fixture
 def log_in(page, live_server):
     def as_user(username: str) -> None:
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{live_server.url}/")
+        log_in_page(page, live_server, username)
 
     return as_user
 

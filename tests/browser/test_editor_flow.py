@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from claims.models import Article, Claim, Verdict
+from tests.browser.conftest import log_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -140,11 +141,7 @@ def test_it_keeps_publishing_to_someone_other_than_the_author(page, live_server,
 def test_it_works_without_javascript(browser, live_server, alice):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in_page(page, live_server)
     page.goto(f"{live_server.url}/articles/new/")
     page.get_by_label("Article text").fill(ARTICLE)
     page.get_by_role("button", name="Submit and find claims").click()

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, log_in_page
 from tests.factories import ArticleFactory, ClaimFactory, EvidenceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,11 +41,7 @@ def claim(team, alice):
 def test_it_fits_the_screen_on_every_page(browser, live_server, claim, width, height, name):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in_page(page, live_server)
     pages = {
         "queue": "/",
         "article": f"/articles/{claim.article_id}/",
@@ -88,11 +84,7 @@ def test_it_labels_every_form_field(page, live_server, log_in, claim):
 def test_it_brings_the_claim_panel_into_view_on_a_phone(browser, live_server, claim):
     context = browser.new_context(viewport={"width": 360, "height": 640})
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in_page(page, live_server)
     page.goto(f"{live_server.url}/articles/{claim.article_id}/")
     page.locator(f'#article-body span.hl[data-claim-id="{claim.pk}"]').first.click()
     expect(page.locator("#claim-panel h2")).to_contain_text(f"Claim #{claim.pk}")

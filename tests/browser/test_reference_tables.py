@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sources.models import Evidence, ReferenceTable
+from tests.browser.conftest import log_in_page
 from tests.sources.tables import POPULATION_CSV, article_for, claim_saying
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -49,11 +50,7 @@ def test_it_uploads_a_table_and_adds_a_figure_as_evidence(page, live_server, log
 def test_it_uploads_without_javascript(browser, live_server, alice, team):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in_page(page, live_server)
     _upload(page, live_server, BAD)
     expect(page.locator("body")).to_contain_text("Row 2: the value “lots” is not a number.")
     _upload(page, live_server, POPULATION_CSV)

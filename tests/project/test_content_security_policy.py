@@ -55,3 +55,11 @@ def test_its_templates_have_no_inline_script_handler_or_style():
             assert not re.search(r"\son[a-z]+\s*=", text), template
             assert not re.search(r"\sstyle\s*=", text), template
             assert "hx-on" not in text and "javascript:" not in text, template
+
+
+@pytest.mark.django_db
+def test_it_answers_the_browsers_favicon_request_without_a_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 204 and not response.content
+    assert "max-age=86400" in response["Cache-Control"]
+    assert client.post("/favicon.ico").status_code == 405

@@ -188,20 +188,15 @@ class ReferenceTableViewSet(
         serializer = ReferenceTableUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        upload = data["file"]
-        table_files.require_filename(upload.name or "")
-        team = reference_tables.team_for_upload(
-            user=request.user, team_id=data.get("team"), shared=data["shared"]
-        )
-        table = reference_tables.reference_table_create(
+        table = reference_tables.reference_table_upload(
             by=request.user,
-            team=team,
+            upload=data["file"],
+            team_id=data.get("team"),
+            shared=data["shared"],
             name=data["name"],
             publisher=data["publisher"],
             source_url=data["source_url"],
             retrieved_at=data["retrieved_at"],
-            content=_read(upload),
-            filename=upload.name or "",
             mapping=table_files.mapping_from(data),
             tolerance=data["tolerance"],
         )
@@ -212,11 +207,6 @@ class ReferenceTableViewSet(
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         reference_tables.reference_table_delete(table=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _read(upload: Any) -> bytes:
-    """At most one byte past the limit: enough to refuse it with 413 without holding a huge file."""
-    return bytes(upload.read(table_files.max_bytes() + 1))
 
 
 # --- a claim's figures ---

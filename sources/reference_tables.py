@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
@@ -102,6 +103,38 @@ def reference_table_create(
         )
         recheck_enqueue(table)
     return table
+
+
+def reference_table_upload(
+    *,
+    by: User | AnonymousUser,
+    upload: Any,
+    team_id: int | None,
+    shared: bool,
+    name: str,
+    publisher: str,
+    source_url: str,
+    retrieved_at: date,
+    mapping: dict[str, str] | None,
+    tolerance: float | None,
+) -> ReferenceTable:
+    """A table uploaded through the API or the form (`upload`, Django's uploaded file): its file
+    name checked, the team it goes to chosen, and at most one byte past the size limit read, enough
+    to refuse it with 413 without holding a huge file."""
+    filename = upload.name or ""
+    table_files.require_filename(filename)
+    return reference_table_create(
+        by=by,
+        team=team_for_upload(user=by, team_id=team_id, shared=shared),
+        name=name,
+        publisher=publisher,
+        source_url=source_url,
+        retrieved_at=retrieved_at,
+        content=bytes(upload.read(table_files.max_bytes() + 1)),
+        filename=filename,
+        mapping=mapping,
+        tolerance=tolerance,
+    )
 
 
 def team_for_upload(*, user: User | AnonymousUser, team_id: int | None, shared: bool) -> Team | None:

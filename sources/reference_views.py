@@ -51,22 +51,15 @@ def reference_table_new(request: HttpRequest) -> HttpResponse:
 
 def _upload(request: HttpRequest, form: ReferenceTableForm) -> ReferenceTable:
     data = form.cleaned_data
-    upload = data["file"]
-    table_files.require_filename(upload.name or "")
-    team = reference_tables.team_for_upload(
-        user=request.user,
+    return reference_tables.reference_table_upload(
+        by=request.user,
+        upload=data["file"],
         team_id=data["team"].pk if data.get("team") else None,
         shared=bool(data.get("shared")),
-    )
-    return reference_tables.reference_table_create(
-        by=request.user,
-        team=team,
         name=data["name"],
         publisher=data["publisher"],
         source_url=data["source_url"],
         retrieved_at=data["retrieved_at"],
-        content=bytes(upload.read(table_files.max_bytes() + 1)),
-        filename=upload.name or "",
         mapping=table_files.mapping_from(data),
         tolerance=form.tolerance_fraction(),
     )

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from claims import access
-from claims.errors import InvalidInput, NotAllowed
+from claims.errors import InvalidInput
 from claims.models import Claim, Team
 from claims.pipeline.queueing import processing_is_asynchronous
+from claims.services.articles import team_for_submission
 from claims.similarity.embeddings import embed_texts
 from factcheck.celery import app
 from sources import matching, services, table_files
@@ -143,13 +144,7 @@ def team_for_upload(*, user: User | AnonymousUser, team_id: int | None, shared: 
     if shared:
         access.require(access.is_admin(user), "Only admins share a table with all teams.")
         return None
-    teams = access.teams_of(user)
-    team = teams.filter(pk=team_id).first() if team_id is not None else teams.order_by("pk").first()
-    if team is None:
-        raise NotAllowed(
-            "You are not a member of that team." if team_id else "You are not a member of any team."
-        )
-    return team
+    return team_for_submission(user=user, team_id=team_id)
 
 
 def row_text(table_name: str, label: str) -> str:

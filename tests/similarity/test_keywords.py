@@ -7,22 +7,13 @@ from claims.similarity import keywords
 from claims.similarity.keywords import Lexeme, LexemeStatistics
 from tests.factories import ArticleFactory, ClaimFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_statistics")]
 
 STATISTICS = LexemeStatistics(shares={"video": 0.2, "show": 0.05, "snake": 0.001}, rows=10_000)
 
 
 def lexemes(*words):
     return [Lexeme(text=word, position=position) for position, word in enumerate(words, start=1)]
-
-
-@pytest.fixture(autouse=True)
-def fresh_statistics():
-    keywords.CLAIM_TEXT.forget()
-    keywords.ARTICLE_TITLE.forget()
-    yield
-    keywords.CLAIM_TEXT.forget()
-    keywords.ARTICLE_TITLE.forget()
 
 
 def test_it_keeps_the_rarest_lexemes_first_then_in_the_order_of_the_text():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from django.db import connection
 
-from claims.similarity import embeddings, keywords, matching, rerank
+from claims.similarity import embeddings, matching, rerank
 from claims.similarity.search import searchable_articles_sql
 from tests.factories import ArticleFactory, ClaimFactory, TeamFactory
 
@@ -141,15 +141,6 @@ def test_features_are_one_row_per_candidate_relative_to_the_best(alice, checked)
     gap = rows[:, rerank.FEATURES.index("cosine_gap")]
     assert gap.min() == 0 and np.all(gap >= 0)
     assert rerank.features("anything", []).shape == (0, len(rerank.FEATURES))
-
-
-@pytest.fixture
-def fresh_statistics():
-    keywords.CLAIM_TEXT.forget()
-    keywords.ARTICLE_TITLE.forget()
-    yield
-    keywords.CLAIM_TEXT.forget()
-    keywords.ARTICLE_TITLE.forget()
 
 
 def test_the_word_lists_search_only_the_querys_rarest_words(
